@@ -68,7 +68,7 @@ class Scheme(enum.StrEnum):
 _SCHEME_RANK = {Scheme.OTHER: 0, Scheme.PAREN: 1, Scheme.DOTTED: 2}
 
 _NUM = r"[0-9]+[a-z]?"
-# re.ASCII: \w/\d would otherwise accept Unicode digits, which are not version numbers.
+# Explicit [0-9] / [A-Z] rather than \d / \w: Unicode digits and letters are not version numbers.
 _PAREN_RE = re.compile(
     rf"(?P<base>[0-9]+(?:\.[0-9]+)+)\((?P<release>{_NUM})\)"
     r"(?:"
@@ -76,7 +76,6 @@ _PAREN_RE = re.compile(
     rf"|(?P<ptrain>[A-Z]+[0-9]*)\((?P<prebuild>{_NUM}(?:\.{_NUM})*)\)"  # NX-OS: 7.0(3)I7(9)
     rf"|(?P<train>[A-Z]+)(?P<rebuild>{_NUM})?"  # IOS: 15.2(7)E8, 10.2(5)M
     r")?",
-    re.ASCII,
 )
 _DOTTED_RE = re.compile(
     rf"(?P<base>{_NUM}(?:\.{_NUM})*)"
@@ -84,8 +83,8 @@ _DOTTED_RE = re.compile(
     r"(?:-(?P<build>[0-9]+))?",  # build number: 7.2.5-208
     re.ASCII,
 )
-_COMPONENT_RE = re.compile(r"([0-9]+)([a-z]?)", re.ASCII)
-_DIGITS_RE = re.compile(r"[0-9]+", re.ASCII)
+_COMPONENT_RE = re.compile(r"([0-9]+)([a-z]?)")
+_DIGITS_RE = re.compile(r"[0-9]+")
 _TOKEN_RE = re.compile(r"[0-9]+|[^\W0-9_]+")
 
 # A number component: (digit count, digits without leading zeros, letter suffix).
