@@ -75,13 +75,12 @@ _PAREN_RE = re.compile(
     rf"(?P<interim>{_NUM})"  # ASA interim: 9.16(4)19
     rf"|(?P<ptrain>[A-Z]+[0-9]*)\((?P<prebuild>{_NUM}(?:\.{_NUM})*)\)"  # NX-OS: 7.0(3)I7(9)
     rf"|(?P<train>[A-Z]+)(?P<rebuild>{_NUM})?"  # IOS: 15.2(7)E8, 10.2(5)M
-    r")?",
+    r")?"
 )
 _DOTTED_RE = re.compile(
     rf"(?P<base>{_NUM}(?:\.{_NUM})*)"
     rf"(?:\.?(?P<train>[A-Z]+)(?P<rebuild>{_NUM})?)?"  # old IOS XE: 3.16.10S, 03.16.10.S
-    r"(?:-(?P<build>[0-9]+))?",  # build number: 7.2.5-208
-    re.ASCII,
+    r"(?:-(?P<build>[0-9]+))?"  # build number: 7.2.5-208
 )
 _COMPONENT_RE = re.compile(r"([0-9]+)([a-z]?)")
 _DIGITS_RE = re.compile(r"[0-9]+")
