@@ -5,7 +5,7 @@ the way Cisco means it, not the way a string sort would (``9.3(9) < 9.3(10)``, `
 
 Schemes (``Version.scheme``):
 
-* ``paren`` -- ``major.minor(release)`` and what follows the parenthesis:
+* ``paren`` -- ``major.minor(release)`` (the release may be dotted, FXOS ``2.12(0.498)``) and what follows:
   nothing (NX-OS ``9.3(10)``, ASA ``9.16(4)``), an interim number (ASA ``9.16(4)19``),
   a train with an optional rebuild (IOS ``15.2(7)E8``, ``15.2(4)E10a``, ``12.2(55)SE12``, NX-OS ``10.2(5)M``),
   or a train with a parenthesised rebuild (NX-OS ``7.0(3)I7(9)``, train ``I7``, rebuild 9).
@@ -70,7 +70,7 @@ _SCHEME_RANK = {Scheme.OTHER: 0, Scheme.PAREN: 1, Scheme.DOTTED: 2}
 _NUM = r"[0-9]+[a-z]?"
 # Explicit [0-9] / [A-Z] rather than \d / \w: Unicode digits and letters are not version numbers.
 _PAREN_RE = re.compile(
-    rf"(?P<base>[0-9]+(?:\.[0-9]+)+)\((?P<release>{_NUM})\)"
+    rf"(?P<base>[0-9]+(?:\.[0-9]+)+)\((?P<release>{_NUM}(?:\.{_NUM})*)\)"  # FXOS: 2.12(0.498)
     r"(?:"
     rf"(?P<interim>{_NUM})"  # ASA interim: 9.16(4)19
     rf"|(?P<ptrain>[A-Z]+[0-9]*)\((?P<prebuild>{_NUM}(?:\.{_NUM})*)\)"  # NX-OS: 7.0(3)I7(9)
@@ -151,7 +151,7 @@ class Version:
 
 
 def _parse_paren(match: re.Match[str]) -> tuple[tuple[Component, ...], str, tuple[Component, ...]]:
-    base = _components(match["base"]) + (_component(match["release"]),)
+    base = _components(match["base"]) + _components(match["release"])
     if match["interim"]:
         return base, "", (_component(match["interim"]),)
     if match["ptrain"]:

@@ -192,6 +192,12 @@ def test_different_trains_never_compare_equal(pair: tuple[str, tuple], trains: l
         ("JuLy_TeSt(1.5E)", Scheme.OTHER, "", "JuLy_TeSt(1.5E)"),
         ("02mar2020", Scheme.OTHER, "", "02mar2020"),
         (" 17.09.04a\n", Scheme.DOTTED, "", "17.9.4a"),
+        ("2.12(0.498)", Scheme.PAREN, "", "2.12(0.498)"),  # FXOS
+        ("7.3(8)N1(1)", Scheme.PAREN, "N1", "7.3(8)N1(1)"),  # Nexus 5000
+        ("5.2(1)SV3(1.15)", Scheme.PAREN, "SV3", "5.2(1)SV3(1.15)"),  # Nexus 1000V
+        ("4.2(3d)", Scheme.PAREN, "", "4.2(3d)"),  # UCS
+        ("7.2.5.1-29", Scheme.DOTTED, "", "7.2.5.1-29"),  # FTD build
+        ("15.2(7)e8", Scheme.OTHER, "", "15.2(7)e8"),  # trains are upper case; anything else is not guessed at
     ],
 )
 def test_parse_known_shapes(text: str, scheme: Scheme, train: str, normalized: str) -> None:
@@ -214,6 +220,8 @@ def test_parse_known_shapes(text: str, scheme: Scheme, train: str, normalized: s
         ["7.0(3)I7(9)", "9.3(10)", "10.2(5)M"],  # mixed trains still read in release order
         ["15.2(2)E10", "15.2(2a)E1"],  # a lettered release comes after every rebuild of the plain one
         ["7.2.5", "7.2.5-208", "7.2.5.1-29"],
+        ["2.10(1.179)", "2.12(0.498)", "2.12(1)", "2.12(1.29)"],
+        ["4.2(3)", "4.2(3b)", "4.2(3d)", "4.2(10)"],
         ["02mar2020", "JuLy_TeSt(1.5E)", "1.2"],  # unparsed texts come first, naturally sorted
     ],
 )
