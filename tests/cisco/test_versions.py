@@ -227,7 +227,7 @@ def test_parse_known_shapes(text: str, scheme: Scheme, train: str, normalized: s
 )
 def test_rules_from_the_brief(ordered: list[str]) -> None:
     for _ in range(5):
-        shuffled = random.sample(ordered, len(ordered))  # noqa: S311 - not crypto
+        shuffled = random.sample(ordered, len(ordered))
         assert sort_versions(shuffled) == ordered
     assert sort_versions(ordered, reverse=True) == ordered[::-1]
 
