@@ -1,0 +1,128 @@
+"""Build the ASD client from Django settings: the only module of portal.cisco that imports Django.
+
+``get_client()`` is cheap to call anywhere (views, tasks, commands): it returns one client per process,
+with one pooled HTTP session, and builds a new one only when the settings it reads change (tests override
+them) or after a fork (a worker child must not share its parent's sockets or SQLite connection).
+
+Settings read (defaults in brackets):
+
+* ``PORTAL_UPSTREAM_URL`` ["http://127.0.0.1:8001"], ``PORTAL_TOKEN_URL`` [upstream + /oauth2/default/v1/token],
+  ``PORTAL_CLIENT_ID``, ``PORTAL_CLIENT_SECRET``;
+* ``PORTAL_UPSTREAM_QPS`` [2] and ``PORTAL_RATELIMIT_STORAGE_URL`` [``sqlite:///<BASE_DIR>/var/asd-ratelimit.sqlite3``;
+  ``redis://...`` in production];
+* ``PORTAL_UPSTREAM_CONNECT_TIMEOUT`` [5], ``PORTAL_UPSTREAM_READ_TIMEOUT`` [60];
+* ``PORTAL_ALLOWED_DOWNLOAD_HOSTS`` [[]], ``DEBUG`` (plain http to any allowed host only when on);
+* optional retry overrides: ``PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS`` [5], ``PORTAL_UPSTREAM_RETRY_BACKOFF`` [0.5],
+  ``PORTAL_UPSTREAM_RETRY_BACKOFF_MAX`` [15], ``PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT`` [180],
+  ``PORTAL_UPSTREAM_RATE_LIMIT_RETRIES`` [8], ``PORTAL_UPSTREAM_QPS_MARGIN`` [0.1];
+* ``PORTAL_TOKEN_CACHE_ALIAS`` ["default"]: the Django cache that shares the token (Redis in production, the
+  database cache with the embedded defaults; its ``add`` is the cross-process lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+
+from portal.cisco.client import AsdClient
+from portal.cisco.ratelimit import SharedRateLimiter, storage_for
+from portal.cisco.transport import RetryPolicy
+
+__all__ = ["client_config", "get_client", "reset_client"]
+
+_lock = threading.Lock()
+_current: tuple[tuple[int, str], AsdClient] | None = None
+
+
+def _setting(name: str, default: Any) -> Any:
+    value = getattr(settings, name, None)
+    return default if value is None or value == "" else value
+
+
+def _default_storage_url() -> str:
+    base = Path(getattr(settings, "BASE_DIR", Path.cwd()))
+    return f"sqlite:///{(base / 'var' / 'asd-ratelimit.sqlite3').resolve()}"
+
+
+def client_config() -> dict[str, Any]:
+    """Every value the client is built from, read from settings (contains the secret: never log it)."""
+    upstream = str(_setting("PORTAL_UPSTREAM_URL", "http://127.0.0.1:8001")).rstrip("/")
+    hosts = _setting("PORTAL_ALLOWED_DOWNLOAD_HOSTS", [])
+    return {
+        "base_url": upstream,
+        "token_url": str(_setting("PORTAL_TOKEN_URL", upstream + "/oauth2/default/v1/token")),
+        "client_id": str(_setting("PORTAL_CLIENT_ID", "depot-demo")),
+        "client_secret": str(_setting("PORTAL_CLIENT_SECRET", "depot-demo-secret")),
+        "qps": float(_setting("PORTAL_UPSTREAM_QPS", 2)),
+        "qps_margin": float(_setting("PORTAL_UPSTREAM_QPS_MARGIN", 0.1)),
+        "ratelimit_storage_url": str(_setting("PORTAL_RATELIMIT_STORAGE_URL", "") or _default_storage_url()),
+        "connect_timeout": float(_setting("PORTAL_UPSTREAM_CONNECT_TIMEOUT", 5)),
+        "read_timeout": float(_setting("PORTAL_UPSTREAM_READ_TIMEOUT", 60)),
+        "allowed_download_hosts": tuple(hosts.split(",") if isinstance(hosts, str) else hosts),
+        "allow_http_downloads": bool(getattr(settings, "DEBUG", False)),
+        "cache_alias": str(_setting("PORTAL_TOKEN_CACHE_ALIAS", "default")),
+        "retry": RetryPolicy(
+            max_attempts=int(_setting("PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS", 5)),
+            backoff_initial=float(_setting("PORTAL_UPSTREAM_RETRY_BACKOFF", 0.5)),
+            backoff_max=float(_setting("PORTAL_UPSTREAM_RETRY_BACKOFF_MAX", 15)),
+            total_timeout=float(_setting("PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT", 180)),
+            max_rate_limit_retries=int(_setting("PORTAL_UPSTREAM_RATE_LIMIT_RETRIES", 8)),
+        ),
+    }
+
+
+def _fingerprint(config: dict[str, Any]) -> str:
+    # Hashed so the secret is not kept in a second, readable place.
+    return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()
+
+
+def _build(config: dict[str, Any]) -> AsdClient:
+    limiter = SharedRateLimiter(
+        storage_for(config["ratelimit_storage_url"]),
+        qps=config["qps"],
+        margin=config["qps_margin"],
+        key=hashlib.sha256(f"{config['base_url']}\n{config['client_id']}".encode()).hexdigest()[:16],
+    )
+    return AsdClient(
+        base_url=config["base_url"],
+        token_url=config["token_url"],
+        client_id=config["client_id"],
+        client_secret=config["client_secret"],
+        token_store=caches[config["cache_alias"]],
+        rate_limiter=limiter,
+        connect_timeout=config["connect_timeout"],
+        read_timeout=config["read_timeout"],
+        retry=config["retry"],
+        allowed_download_hosts=config["allowed_download_hosts"],
+        allow_http_downloads=config["allow_http_downloads"],
+    )
+
+
+def get_client() -> AsdClient:
+    """The process's ASD client, built from settings (rebuilt when they change or after a fork)."""
+    global _current
+    config = client_config()
+    key = (os.getpid(), _fingerprint(config))
+    with _lock:
+        if _current is not None and _current[0] == key:
+            return _current[1]
+        if _current is not None and _current[0][0] == key[0]:
+            _current[1].close()  # same process, new settings: the old pool is not needed any more
+        client = _build(config)
+        _current = (key, client)
+        return client
+
+
+def reset_client() -> None:
+    """Forget the process's client (tests; after changing credentials at run time)."""
+    global _current
+    with _lock:
+        if _current is not None and _current[0][0] == os.getpid():
+            _current[1].close()
+        _current = None
