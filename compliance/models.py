@@ -1,0 +1,1 @@
+"""Models of the compliance app (they arrive with their own issue)."""

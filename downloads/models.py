@@ -1,0 +1,1 @@
+"""Models of the downloads app (they arrive with their own issue)."""

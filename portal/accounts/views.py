@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from portal.accounts.forms import TokenActionForm
+from portal.accounts.roles import user_roles
+from portal.accounts.services import api_token_create, api_token_hint, api_token_revoke
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own page: roles and API token (create, rotate, revoke)."""
+    new_key = None
+    if request.method == "POST":
+        form = TokenActionForm(request.POST)
+        if form.is_valid():
+            if form.cleaned_data["action"] == "create":
+                new_key = api_token_create(user=request.user)
+                messages.success(request, "New API token created. Copy it now: it is shown only once.")
+            else:
+                revoked = api_token_revoke(user=request.user)
+                messages.info(request, "API token revoked." if revoked else "You had no API token.")
+                return redirect("profile")
+    else:
+        form = TokenActionForm()
+    context = {
+        "roles": user_roles(request.user),
+        "token_hint": api_token_hint(user=request.user),
+        "new_key": new_key,
+        "form": form,
+    }
+    return render(request, "accounts/profile.html", context)

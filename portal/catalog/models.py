@@ -1,0 +1,1 @@
+"""Models of the catalog app (they arrive with their own issue)."""

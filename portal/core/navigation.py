@@ -1,0 +1,48 @@
+"""The navigation as data: apps register their links (and optional badge counters) in their ready().
+
+Each link names the permission that shows it, so each role sees the links that fit it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the navigation bar: shown to users with ``permission``; ``badge`` counts waiting items."""
+
+    section: str  # "engineer" or "compliance"
+    label: str
+    url_name: str
+    permission: str
+    order: int = 100
+    badge: Callable[[HttpRequest], int] | None = None
+
+
+_links: list[NavLink] = []
+
+
+def register(link: NavLink) -> None:
+    """Add a link (apps call this from AppConfig.ready; registering the same link twice keeps one)."""
+    if link not in _links:
+        _links.append(link)
+
+
+def links_for(request: HttpRequest, section: str) -> list[dict]:
+    """The links of one section that the user may see, with their badge counts."""
+    rows = []
+    for link in sorted(_links, key=lambda item: item.order):
+        if link.section != section or not request.user.has_perm(link.permission):
+            continue
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        badge = link.badge(request) if link.badge else 0
+        rows.append({"label": link.label, "url": url, "badge": badge, "key": link.url_name.replace(":", "-")})
+    return rows

@@ -1,0 +1,1 @@
+"""Models of the inventory app (they arrive with their own issue)."""

@@ -1,0 +1,350 @@
+"""Depot settings: one module, driven by environment variables.
+
+With nothing set, Depot runs on its embedded defaults: SQLite, a Celery broker on the filesystem, storage,
+cache and rate-limit state under var/, and the ASD simulator as the upstream. PORTAL_ENV=production switches
+on the production checks: PostgreSQL, Redis, a real secret key and host names become required. Every variable
+is listed in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+
+def _fail(name: str, expected: str, got: object = None) -> ImproperlyConfigured:
+    shown = "" if got is None else f" (got {got!r})"
+    return ImproperlyConfigured(f"{name} {expected}{shown}")
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _get(name: str, cast: type, default: object, expected: str) -> object:
+    """Read one variable; a value that does not parse stops start-up with a message naming it."""
+    if cast is bool and name in env.ENVIRON:
+        text = env.str(name).strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise _fail(name, "must be true or false", text)
+        return text in _TRUE
+    try:
+        return env(name, cast=cast, default=default)
+    except (ValueError, TypeError) as exc:
+        raise _fail(name, expected, env.str(name, default="")) from exc
+
+
+PORTAL_ENV = env.str("PORTAL_ENV", default="embedded")
+if PORTAL_ENV not in {"embedded", "production"}:
+    raise _fail("PORTAL_ENV", "must be 'embedded' or 'production'", PORTAL_ENV)
+PRODUCTION = PORTAL_ENV == "production"
+
+
+def _required_in_production(name: str, example: str) -> None:
+    if PRODUCTION and not env.str(name, default=""):
+        raise _fail(name, f"is required when PORTAL_ENV=production; set it like {example}")
+
+
+for _name, _example in [
+    ("PORTAL_SECRET_KEY", "a random string of 50+ characters"),
+    ("PORTAL_ALLOWED_HOSTS", "depot.example.net,10.0.0.5"),
+    ("DATABASE_URL", "postgres://depot:secret@db:5432/depot"),
+    ("CELERY_BROKER_URL", "redis://redis:6379/0"),
+]:
+    _required_in_production(_name, _example)
+
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = _get("PORTAL_DEBUG", bool, False, "must be true or false")
+
+
+def _secret_key() -> str:
+    if key := env.str("PORTAL_SECRET_KEY", default=""):
+        if len(key) < 50:
+            raise _fail("PORTAL_SECRET_KEY", "must be at least 50 characters long", f"{len(key)} characters")
+        return key
+    # Embedded default: one key per installation, kept under var/ so web and workers agree on it.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = _get("PORTAL_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]", "testserver"], "host list")
+CSRF_TRUSTED_ORIGINS = _get("PORTAL_CSRF_TRUSTED_ORIGINS", list, [], "must be a list of https://host origins")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "portal.core",
+    "portal.accounts",
+    "portal.cisco",
+    "portal.inventory",
+    "portal.catalog",
+    "downloads",
+    "compliance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.core.middleware.LoginRequiredMiddleware",
+    "portal.core.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------------
+_SQLITE_PATH = VAR_DIR / "depot.sqlite3"
+_DB_EXPECTED = "must look like postgres://user:password@host:5432/name or sqlite:////path/db.sqlite3"
+_db_text = env.str("DATABASE_URL", default=f"sqlite:///{_SQLITE_PATH}")
+if urlsplit(_db_text).scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+    raise _fail("DATABASE_URL", _DB_EXPECTED, _db_text)
+try:
+    _db = environ.Env.db_url_config(_db_text)
+except (ValueError, KeyError) as exc:
+    raise _fail("DATABASE_URL", _DB_EXPECTED, _db_text) from exc
+if _db["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web server read while a worker writes; the busy timeout makes writers queue, not fail.
+    _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    # Tests run a real worker process, which must see the same database file as the test process.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{Path(_db['NAME']).stem}.sqlite3")}
+else:
+    _db["CONN_MAX_AGE"] = _get("PORTAL_DB_CONN_MAX_AGE", int, 60, "must be a number of seconds")
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------------------------------
+# The cache is shared by every process (the upstream OAuth token lives there): the database cache on the
+# embedded defaults, Redis in production.
+try:
+    CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache")}
+except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
+    raise _fail(
+        "CACHE_URL", "must look like redis://host:6379/1 or dbcache://table_name", env.str("CACHE_URL", default="")
+    ) from exc
+CACHES["default"]["KEY_PREFIX"] = env.str("PORTAL_CACHE_PREFIX", default="depot")
+
+# --- Celery -----------------------------------------------------------------------------------------------
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+_broker_scheme = urlsplit(CELERY_BROKER_URL).scheme
+if _broker_scheme not in {"redis", "rediss", "filesystem"}:
+    raise _fail(
+        "CELERY_BROKER_URL",
+        "must look like redis://host:6379/0 (or filesystem:// for the embedded broker)",
+        CELERY_BROKER_URL,
+    )
+# Hard limit for one task; a 4 GiB image at the slowest sane rate (~5 MB/s) takes ~15 minutes.
+CELERY_TASK_TIME_LIMIT = _get("PORTAL_TASK_TIME_LIMIT", int, 3 * 3600, "must be a number of seconds")
+# The soft limit raises inside the task first, so it can save progress and release its lock before the kill.
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A task is acknowledged only after it finishes: a worker that dies mid-task leaves the message to redeliver.
+CELERY_TASK_ACKS_LATE = True
+# ...and if the worker process is killed (SIGKILL, OOM), the message goes back to the queue instead of being lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Long tasks: a worker takes one message at a time so others are not stuck behind a transfer it holds.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.str("PORTAL_CELERY_QUEUE", default="depot")
+CELERY_TASK_IGNORE_RESULT = True  # job state lives in database rows, never in a result backend
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"
+if _broker_scheme == "filesystem":
+    BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR),
+        "data_folder_out": str(BROKER_DIR),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Redis redelivers an unacknowledged message after this many seconds; it must exceed the hard time
+        # limit, or a long transfer still running would be handed to a second worker.
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 600,
+        "global_keyprefix": env.str("PORTAL_CELERY_KEY_PREFIX", default=""),
+    }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# --- Storage ----------------------------------------------------------------------------------------------
+PORTAL_STORAGE_DIR = Path(env.str("PORTAL_STORAGE_DIR", default=str(VAR_DIR / "storage"))).resolve()
+
+# --- Upstream (Cisco ASD API v4.0 or the simulator) ----------------------------------------------------------
+PORTAL_UPSTREAM_URL = env.str("PORTAL_UPSTREAM_URL", default="http://127.0.0.1:8001").rstrip("/")
+PORTAL_TOKEN_URL = env.str("PORTAL_TOKEN_URL", default=f"{PORTAL_UPSTREAM_URL}/oauth2/default/v1/token")
+for _name, _url in [("PORTAL_UPSTREAM_URL", PORTAL_UPSTREAM_URL), ("PORTAL_TOKEN_URL", PORTAL_TOKEN_URL)]:
+    if urlsplit(_url).scheme not in {"http", "https"} or not urlsplit(_url).hostname:
+        raise _fail(_name, "must be an http(s) URL such as https://apix.cisco.com", _url)
+PORTAL_CLIENT_ID = env.str("PORTAL_CLIENT_ID", default="depot-demo")
+PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="depot-demo-secret")
+PORTAL_UPSTREAM_QPS = _get("PORTAL_UPSTREAM_QPS", float, 2.0, "must be a positive number of requests per second")
+if PORTAL_UPSTREAM_QPS <= 0:
+    raise _fail("PORTAL_UPSTREAM_QPS", "must be a positive number of requests per second", PORTAL_UPSTREAM_QPS)
+PORTAL_UPSTREAM_CONNECT_TIMEOUT = _get("PORTAL_UPSTREAM_CONNECT_TIMEOUT", float, 5.0, "must be seconds")
+PORTAL_UPSTREAM_READ_TIMEOUT = _get("PORTAL_UPSTREAM_READ_TIMEOUT", float, 60.0, "must be seconds")
+PORTAL_RATELIMIT_STORAGE_URL = env.str(
+    "PORTAL_RATELIMIT_STORAGE_URL",
+    default=CACHES["default"]["LOCATION"]
+    if _broker_scheme.startswith("redis") and "redis" in CACHES["default"]["BACKEND"].lower()
+    else f"sqlite:///{VAR_DIR / 'ratelimit.sqlite3'}",
+)
+_default_download_hosts = [] if PRODUCTION else ["127.0.0.1", "localhost"]
+PORTAL_ALLOWED_DOWNLOAD_HOSTS = _get(
+    "PORTAL_ALLOWED_DOWNLOAD_HOSTS",
+    list,
+    ["*.cisco.com", *_default_download_hosts],
+    "must be a comma-separated host list like *.cisco.com,cdn.example",
+)
+
+# --- NetBox (optional inventory source) ---------------------------------------------------------------------
+PORTAL_NETBOX_URL = env.str("PORTAL_NETBOX_URL", default="")
+PORTAL_NETBOX_TOKEN = env.str("PORTAL_NETBOX_TOKEN", default="")
+
+# --- Auth, sessions, security -------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _get("PORTAL_SSL_REDIRECT", bool, True, "must be true or false")
+    # Devices copy images over plain http (copy http://depot/d/... flash:), and probes call /healthz.
+    SECURE_REDIRECT_EXEMPT = [r"^d/", r"^healthz$"]
+    SECURE_HSTS_SECONDS = _get("PORTAL_HSTS_SECONDS", int, 31536000, "must be a number of seconds")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Email (compliance notifications) ------------------------------------------------------------------------
+EMAIL_BACKEND = env.str("PORTAL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("PORTAL_FROM_EMAIL", default="depot@localhost")
+
+# --- I18N, static -------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION  # embedded: serve static files without collectstatic
+
+# --- REST API -------------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "portal.core.api.pagination.StandardPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("PORTAL_API_ANON_RATE", default="60/minute"),
+        "user": env.str("PORTAL_API_USER_RATE", default="6000/minute"),
+    },
+    "EXCEPTION_HANDLER": "portal.core.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Depot API",
+    "DESCRIPTION": "Cisco software inventory, recommendations, verified downloads and compliance decisions.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from the installed sidecar package: no CDN, and no inline script (CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging --------------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Beat schedule entries are added by the apps that own the tasks (catalog refresh, download watchdog...).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "core-beat-alive": {"task": "portal.core.tasks.beat_alive", "schedule": crontab(minute="*")},
+    }
+)

@@ -1,0 +1,32 @@
+"""Depot's URLs: pages at the top, the REST API under /api/v1/, its schema and docs under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal.core import views as core_views
+
+api_v1 = [
+    path("", include("portal.accounts.api.urls")),
+    path("", include("portal.inventory.api.urls")),
+    path("", include("portal.catalog.api.urls")),
+    path("", include("downloads.api.urls")),
+    path("", include("compliance.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("portal.accounts.urls")),
+    path("", include("portal.inventory.urls")),
+    path("", include("portal.catalog.urls")),
+    path("", include("downloads.urls")),
+    path("", include("compliance.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Depot administration"
+admin.site.site_title = "Depot"

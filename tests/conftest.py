@@ -1,0 +1,63 @@
+"""Shared fixtures: users per role, API clients, a real Celery worker process, the simulator over HTTP."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from portal.accounts.roles import ADMINISTRATORS, ENGINEERS, OFFICERS
+
+pytest_plugins = ["tests.fixtures.worker"]
+if importlib.util.find_spec("tests.fixtures.simulator"):
+    pytest_plugins.append("tests.fixtures.simulator")
+
+
+def _user(django_user_model, username: str, role: str | None, *, staff: bool = False):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, is_staff=staff, is_superuser=staff
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def engineer(django_user_model):
+    return _user(django_user_model, "eng", ENGINEERS)
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return _user(django_user_model, "off", OFFICERS)
+
+
+@pytest.fixture
+def administrator(django_user_model):
+    return _user(django_user_model, "adm", ADMINISTRATORS, staff=True)
+
+
+@pytest.fixture
+def nobody(django_user_model):
+    """A user with no role at all."""
+    return _user(django_user_model, "nobody", None)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> an APIClient authenticated with that user's token."""
+    from portal.accounts.services import api_token_create
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user)}")
+        return client
+
+    return make

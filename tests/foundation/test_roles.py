@@ -1,0 +1,118 @@
+"""Each role sees and may do what it should, on pages and in the API; anonymous users see only the login page."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.accounts.roles import ADMINISTRATORS, ENGINEERS, OFFICERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_exist_with_permissions_after_migrate():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {ENGINEERS, OFFICERS, ADMINISTRATORS} <= names
+    admins = Group.objects.get(name=ADMINISTRATORS)
+    assert admins.permissions.filter(codename="add_user").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/profile/", "/some/page/"])
+def test_anonymous_pages_redirect_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_login_page_is_public_and_logs_in(client, engineer):
+    assert client.get("/login/").status_code == 200
+    response = client.post("/login/", {"username": "eng", "password": "pw-eng"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_logout_needs_post_and_ends_the_session(client, engineer):
+    client.force_login(engineer)
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_anonymous_api_gets_401_json_with_code(api_client):
+    response = api_client.get("/api/v1/me")
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "not_authenticated"
+    assert "credentials" in body["message"].lower()
+
+
+def test_me_returns_user_and_roles_for_token(api_as, officer):
+    response = api_as(officer).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["username"] == "off"
+    assert response.json()["roles"] == [OFFICERS]
+
+
+def test_bad_token_is_refused(api_client, engineer):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api_client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_user_creates_and_revokes_own_token_through_api(client, engineer, api_client):
+    client.force_login(engineer)
+    key = client.post("/api/v1/me/token").json()["key"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/me").status_code == 200
+    assert api_client.delete("/api/v1/me/token").status_code == 204
+    assert api_client.get("/api/v1/me").status_code == 401
+
+
+def test_profile_page_creates_token_shown_once_then_hint(client, engineer):
+    client.force_login(engineer)
+    page = client.post("/profile/", {"action": "create"})
+    key = page.context["new_key"]
+    assert key and key in page.content.decode()
+    again = client.get("/profile/").content.decode()
+    assert key not in again and key[:6] in again
+    client.post("/profile/", {"action": "revoke"})
+    assert "You have no API token" in client.get("/profile/").content.decode()
+
+
+def test_api_token_command_prints_and_revokes(engineer, capsys):
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    call_command("api_token", "eng")
+    key = capsys.readouterr().out.strip()
+    assert Token.objects.get(user=engineer).key == key
+    call_command("api_token", "eng", "--revoke")
+    assert not Token.objects.filter(user=engineer).exists()
+
+
+def test_api_token_command_unknown_user_is_one_line_error():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="no user named 'ghost'"):
+        call_command("api_token", "ghost")
+
+
+def test_admin_only_for_administrators(client, engineer, administrator):
+    client.force_login(engineer)
+    assert client.get("/admin/").status_code == 302  # to the admin login: not staff
+    client.force_login(administrator)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_navigation_shows_admin_link_only_to_administrators(client, engineer, administrator):
+    client.force_login(engineer)
+    assert 'href="/admin/"' not in client.get("/").content.decode()
+    client.force_login(administrator)
+    assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+def test_pages_carry_a_csp_without_inline_script(client, engineer):
+    client.force_login(engineer)
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
