@@ -15,3 +15,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _add_app_schedules(sender: Celery, **kwargs: object) -> None:
+    """Each app may keep its periodic tasks in ``<app>/schedules.py`` as ``BEAT_SCHEDULE = {name: entry}``."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.schedules"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        sender.conf.beat_schedule.update(importlib.import_module(module_name).BEAT_SCHEDULE)

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -210,7 +209,7 @@ else:
         "global_keyprefix": env.str("PORTAL_CELERY_KEY_PREFIX", default=""),
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # apps add theirs in <app>/schedules.py
 
 # --- Storage ----------------------------------------------------------------------------------------------
 PORTAL_STORAGE_DIR = Path(env.str("PORTAL_STORAGE_DIR", default=str(VAR_DIR / "storage"))).resolve()
@@ -234,6 +233,11 @@ PORTAL_RATELIMIT_STORAGE_URL = env.str(
     if _broker_scheme.startswith("redis") and "redis" in CACHES["default"]["BACKEND"].lower()
     else f"sqlite:///{VAR_DIR / 'ratelimit.sqlite3'}",
 )
+# Retries of upstream calls (connection errors, timeouts, 5xx): bounded in count and in total time.
+PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS = _get("PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS", int, 5, "must be a whole number")
+PORTAL_UPSTREAM_RETRY_BACKOFF = _get("PORTAL_UPSTREAM_RETRY_BACKOFF", float, 0.5, "must be seconds")
+PORTAL_UPSTREAM_RETRY_BACKOFF_MAX = _get("PORTAL_UPSTREAM_RETRY_BACKOFF_MAX", float, 15.0, "must be seconds")
+PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT = _get("PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT", float, 180.0, "must be seconds")
 _default_download_hosts = [] if PRODUCTION else ["127.0.0.1", "localhost"]
 PORTAL_ALLOWED_DOWNLOAD_HOSTS = _get(
     "PORTAL_ALLOWED_DOWNLOAD_HOSTS",
@@ -341,10 +345,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# Beat schedule entries are added by the apps that own the tasks (catalog refresh, download watchdog...).
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "core-beat-alive": {"task": "portal.core.tasks.beat_alive", "schedule": crontab(minute="*")},
-    }
-)

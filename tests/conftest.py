@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from portal.accounts.roles import ADMINISTRATORS, ENGINEERS, OFFICERS
 
-pytest_plugins = ["tests.fixtures.worker"]
+pytest_plugins = ["tests.fixtures.worker", "tests.fixtures.browser"]
 if importlib.util.find_spec("tests.fixtures.simulator"):
-    pytest_plugins.append("tests.fixtures.simulator")
+    pytest_plugins += ["tests.fixtures.simulator", "tests.fixtures.upstream"]
 
 
 def _user(django_user_model, username: str, role: str | None, *, staff: bool = False):
