@@ -167,8 +167,9 @@ def request_token(
         )
         body = response.content
     except requests.RequestException as exc:
-        text = redact_text(str(exc), (credentials.client_secret,))
-        raise TokenUnavailable(f"token request failed: {type(exc).__name__}: {text}", url=url) from None
+        from portal.cisco.transport import describe_exception  # transport imports this module
+
+        raise TokenUnavailable(f"token request failed: {describe_exception(exc)}", url=url) from None
     logger.debug("token request to %s answered %s in %.0f ms", url, response.status_code, (clock() - started) * 1e3)
     if response.status_code >= 500 or response.status_code == 429:
         raise TokenUnavailable("token endpoint unavailable", http_status=response.status_code, url=url)

@@ -48,7 +48,7 @@ from portal.cisco.exceptions import (
     UpstreamUnavailable,
 )
 from portal.cisco.redact import redact_url
-from portal.cisco.transport import TRANSIENT_EXCEPTIONS, RetrySignal, TokenRefused
+from portal.cisco.transport import TRANSIENT_EXCEPTIONS, RetrySignal, TokenRefused, describe_exception
 
 if TYPE_CHECKING:
     from portal.cisco.payloads import DownloadOffer
@@ -317,10 +317,10 @@ def _send(
             method, url, data=data, headers=headers, timeout=transport.timeout, allow_redirects=False, stream=True
         )
     except TRANSIENT_EXCEPTIONS as exc:
-        error = UpstreamUnavailable(f"{type(exc).__name__}: {transport.redact(str(exc))}", url=redact_url(url))
+        error = UpstreamUnavailable(describe_exception(exc), url=redact_url(url))
         raise RetrySignal(error) from None
     except requests.RequestException as exc:
-        raise DownloadError(f"{type(exc).__name__}: {transport.redact(str(exc))}", url=redact_url(url)) from None
+        raise DownloadError(describe_exception(exc), url=redact_url(url)) from None
     elapsed = (time.monotonic() - started) * 1e3
     logger.debug("download hop %d: %s %s -> %s in %.0f ms", hop, method, redact_url(url), response.status_code, elapsed)
     return response

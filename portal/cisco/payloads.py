@@ -9,7 +9,9 @@ also kept raw, because compliance officers must see them exactly as delivered.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,7 @@ __all__ = [
     "ReleaseRecord",
     "SubmitResult",
     "UserDetails",
+    "to_jsonable",
 ]
 
 Extra = Mapping[str, Any]
@@ -277,3 +280,25 @@ class DownloadUrls:
     pagination: Pagination | None
     issued_at: dt.datetime
     extra: Extra = field(default_factory=_empty)
+
+
+def to_jsonable(value: Any, *, secrets: bool = False) -> Any:
+    """Plain JSON types from a payload (dates ISO, enums their value); URLs and cloud tokens of offers are
+    left out unless ``secrets`` is set, since they are credentials for 60 minutes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            if not secrets and isinstance(value, DownloadOffer) and f.name in ("url", "token"):
+                out[f.name] = None if getattr(value, f.name) is None else "***"
+                continue
+            out[f.name] = to_jsonable(getattr(value, f.name), secrets=secrets)
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v, secrets=secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v, secrets=secrets) for v in value]
+    return value

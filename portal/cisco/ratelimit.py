@@ -156,7 +156,8 @@ def _sqlite_path(uri: str) -> Path:
     path = unquote(parts.netloc + parts.path) if parts.netloc else unquote(parts.path)
     if not path or path == "/":
         raise ValueError("sqlite rate-limit storage needs a file: sqlite:///<absolute path>")
-    return Path(os.path.normpath(path))
+    # "sqlite:////abs/path" (four slashes, SQLAlchemy style) and "sqlite:///abs/path" both mean /abs/path.
+    return Path(os.path.normpath("/" + path.lstrip("/")))
 
 
 class SQLiteStorage(Storage, MovingWindowSupport):

@@ -47,7 +47,7 @@ from portal.cisco.exceptions import (
 from portal.cisco.ratelimit import NoRateLimit, RateLimiter
 from portal.cisco.redact import install_urllib3_filter, redact_text, redact_url
 
-__all__ = ["RetryPolicy", "Transport", "make_session", "read_error"]
+__all__ = ["RetryPolicy", "Transport", "describe_exception", "make_session", "read_error"]
 
 logger = logging.getLogger("portal.cisco.transport")
 
@@ -87,6 +87,15 @@ def make_session(pool_maxsize: int = 32) -> requests.Session:
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\"()\]]+|IncompleteRead\([^)]*\)|Read timed out|Connection reset by peer")
+
+
+def describe_exception(exc: BaseException) -> str:
+    """A short, secret-free description of a requests/urllib3 failure (its text names the URL: not reused)."""
+    found = _ERRNO.search(str(exc))
+    return f"{type(exc).__name__}: {found.group(0).strip()}" if found else type(exc).__name__
 
 
 # --- reading error answers --------------------------------------------------------------------------------
@@ -271,10 +280,10 @@ class Transport:
             body = response.content
         except TRANSIENT_EXCEPTIONS as exc:
             logger.debug("ASD %s %s failed on attempt %d: %s", method, redact_url(url), attempt, type(exc).__name__)
-            error = UpstreamUnavailable(f"{type(exc).__name__}: {self.redact(str(exc))}", url=redact_url(url))
+            error = UpstreamUnavailable(describe_exception(exc), url=redact_url(url))
             raise RetrySignal(error) from None
         except requests.RequestException as exc:  # invalid URL, too many redirects...: not transient
-            raise ProtocolError(f"{type(exc).__name__}: {self.redact(str(exc))}", url=redact_url(url)) from None
+            raise ProtocolError(describe_exception(exc), url=redact_url(url)) from None
         logger.debug(
             "ASD %s %s -> %s in %.0f ms (attempt %d)",
             method,
