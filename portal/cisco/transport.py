@@ -152,7 +152,8 @@ def read_error(status: int, body: bytes, headers: Mapping[str, str], reason: str
         return code, message or errors.error_code(code).message  # type: ignore[union-attr]
     plain = " ".join(_TAGS.sub(" ", text).split())
     mashery = headers.get("X-Mashery-Error-Code", "").replace("_", " ")
-    row = _generic_row(status, code, message, plain, reason, _mashery_message(mashery))
+    detail = headers.get("X-Error-Detail-Header", "")  # Mashery names the generic message here
+    row = _generic_row(status, code, detail, message, plain, reason, _mashery_message(mashery))
     if row is not None:
         return row.message, (message if message and message != row.message else row.description)
     return code or (reason or f"HTTP {status}"), message or plain[:500]
