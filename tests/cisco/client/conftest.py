@@ -38,3 +38,41 @@ def sample():
         return json.loads(path.read_text())
 
     return load
+
+
+@pytest.fixture
+def make_client():
+    """``make_client(sim, **overrides)`` -> an AsdClient on that simulator (fast retries, 127.0.0.1 allowed)."""
+    from portal.cisco.client import AsdClient
+
+    made = []
+
+    def make(sim, **overrides: Any) -> AsdClient:
+        kwargs: dict[str, Any] = {
+            "base_url": sim.url,
+            "token_url": sim.token_url,
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+            "retry": FAST_RETRY,
+            "connect_timeout": 2,
+            "read_timeout": 5,
+            "allowed_download_hosts": ["127.0.0.1"],
+        }
+        kwargs.update(overrides)
+        client = AsdClient(**kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def api_requests(sim, suffix: str) -> list[dict[str, Any]]:
+    """The simulator's log entries whose path ends with ``suffix``."""
+    return [entry for entry in sim.log() if entry["path"].endswith(suffix)]
+
+
+def token_requests(sim) -> list[dict[str, Any]]:
+    """The token requests the simulator received since its last reset."""
+    return api_requests(sim, "/oauth2/default/v1/token")
