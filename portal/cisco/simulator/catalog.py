@@ -136,12 +136,12 @@ class Catalog:
 
     def product(self, pid: str) -> Product | None:
         """The product for a PID as a client writes it (``=VID:V01`` suffixes and spare ``=`` tolerated)."""
-        pid = pid.strip()
-        for candidate in (pid, re.sub(r"=?VID:.*$", "", pid), pid.rstrip("=")):
+        pid = re.sub(r"VID:.*$", "", pid.strip())
+        for candidate in (pid, pid.rstrip("="), pid + "="):
             found = self.products.get(candidate)
             if found is not None:
                 return found
-        return self.products.get(pid + "=")
+        return None
 
     def rows(self, product: Product) -> list[Row]:
         """Every record of one product in catalog order."""

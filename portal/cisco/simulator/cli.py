@@ -88,13 +88,12 @@ def run(config: SimulatorConfig, *, out: Any = None) -> None:
     catalog = load_catalog(config.catalog_path)
     server = SimulatorServer((config.host, config.port), Simulator(config, catalog))
     signal.signal(signal.SIGTERM, _stop)
-    print(
+    out.write(
         f"ASD API simulator listening on {server.url} "
         f"(catalog {config.catalog_path}: {len(catalog.products)} PIDs, {len(catalog.images_by_guid)} images; "
-        f"token URL {server.url}/oauth2/default/v1/token; control API {'on' if config.control else 'off'})",
-        file=out,
-        flush=True,
+        f"token URL {server.url}/oauth2/default/v1/token; control API {'on' if config.control else 'off'})\n"
     )
+    out.flush()
     try:
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
