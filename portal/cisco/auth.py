@@ -217,6 +217,7 @@ class TokenProvider:
     ) -> None:
         self._fetch = fetch
         self._store = store
+        self.key = key
         self._key = key
         self._lock_key = f"{key}:lock"
         self._lock_timeout = max(1, int(lock_timeout + 0.999))  # Redis cache timeouts are whole seconds
