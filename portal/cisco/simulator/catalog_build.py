@@ -154,6 +154,7 @@ def write(catalog: dict[str, Any], path: str | Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
+        os.chmod(temp, 0o644)  # mkstemp makes the file private; a catalog is meant to be read by others
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(catalog, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
