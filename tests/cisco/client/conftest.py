@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,20 @@ def make_client():
         client.close()
 
 
-def api_requests(sim, suffix: str) -> list[dict[str, Any]]:
-    """The simulator's log entries whose path ends with ``suffix``."""
-    return [entry for entry in sim.log() if entry["path"].endswith(suffix)]
+def api_requests(sim, suffix: str, settle: float = 0.3) -> list[dict[str, Any]]:
+    """The simulator's log entries whose path ends with ``suffix``.
+
+    The simulator records a request after it has sent the answer, so the entry of the answer a client has
+    just read may land a moment later: read until the count stays the same for ``settle`` seconds.
+    """
+    entries = [entry for entry in sim.log() if entry["path"].endswith(suffix)]
+    stable_since = time.monotonic()
+    while time.monotonic() - stable_since < settle:
+        time.sleep(0.05)
+        again = [entry for entry in sim.log() if entry["path"].endswith(suffix)]
+        if len(again) != len(entries):
+            entries, stable_since = again, time.monotonic()
+    return entries
 
 
 def token_requests(sim) -> list[dict[str, Any]]:
