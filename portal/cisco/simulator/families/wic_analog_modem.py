@@ -4,7 +4,7 @@ Everything the spec's pidrelease, pidimage and metadata/images samples ask for l
 values: mdfId 277873116, software type 283724313 "Analog Firmware Loader", the test releases on "Windows XP"
 and "Windows 2000", and the images ``testfile1.exe``, ``testVPN_3.bin`` and ``2506tania3.bin`` with the
 samples' sizes and GUIDs. Numbered firmware releases around 5.4.3 make the sample's ``latest`` query above
-``5.4.3`` answer several records.
+``5.4.3`` answer five records, as the sample's pagination says.
 """
 
 from __future__ import annotations
@@ -27,31 +27,34 @@ FIELD_NOTICES = SUPPORT + "interfaces-modules/wan-interface-cards/products-field
 CONCEPT = "1700/2600/3600/3700 Series 1-Port Analog Modem WAN Interface Card"
 
 
-def _firmware(version: str, fcs: str, *, platform: str = "", suggested: bool = False) -> Release:
-    name = f"AnalogFWLoader-{version}{platform}.exe"
+def _firmware(version: str, fcs: str, *, platform: str = "", suggested: bool = False, files: int = 1) -> Release:
+    """A numbered firmware release: the loader, then (``files`` > 1) the raw firmware and a silent installer."""
+    candidates = (
+        (f"AnalogFWLoader-{version}{platform}.exe", 1_090_000, "Firmware loader for analog modem WICs"),
+        (f"wic-am-firmware-{version}.bin", 262_144, "Analog modem WIC firmware image"),
+        (f"AnalogFWLoader-{version}{platform}-silent.msi", 1_240_000, "Firmware loader, unattended installer"),
+    )
     return Release(
         version=version,
         fcs=fcs,
         suggested=suggested,
         field_notice=FIELD_NOTICES,
-        images=(
-            Image(
-                name=name,
-                size=approx(1_090_000, name),
-                description="Firmware loader for analog modem WICs",
-                crypto=False,
-            ),
+        images=tuple(
+            Image(name=name, size=approx(size, name), description=text, crypto=False)
+            for name, size, text in candidates[:files]
         ),
     )
 
 
+# The spec's "latest above 5.4.3" sample answers 5 records: the newest release of each OS, image by image
+# (3 files of 6.0.2 on Windows XP, 2 of 5.5.1 on Windows 2000).
 WINDOWS_XP = (
     _firmware("5.4.1", "2018-03-12"),
     _firmware("5.4.3", "2019-02-15"),
     _firmware("5.4.4", "2019-08-23"),
     _firmware("5.5.1", "2020-11-06"),
     _firmware("5.6.0", "2021-04-30"),
-    _firmware("6.0.2", "2021-09-17", suggested=True),
+    _firmware("6.0.2", "2021-09-17", suggested=True, files=3),
     Release(
         version="JuLy_TeSt(1.5E)",
         fcs="2020-07-10",
@@ -72,6 +75,7 @@ WINDOWS_XP = (
 )
 WINDOWS_2000 = (
     _firmware("5.4.4", "2019-08-23", platform="-w2k"),
+    _firmware("5.5.1", "2020-11-06", platform="-w2k", files=2),
     Release(
         version="22jan2020",
         fcs="2020-01-22",
