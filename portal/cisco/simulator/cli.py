@@ -107,7 +107,7 @@ def generate_catalog(n_pids: int, out: Path, *, seed: int = 0, image_size: int |
     from portal.cisco.simulator import catalog_build  # noqa: PLC0415 - only needed for this command
 
     catalog = catalog_build.generate(n_pids, seed=seed, image_size=image_size)
-    catalog_build.fill_digests(catalog)
+    catalog_build.fill_digests(catalog, previous=None)
     catalog_build.write(catalog, out)
     return catalog
 
