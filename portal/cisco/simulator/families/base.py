@@ -69,6 +69,10 @@ class Image:
     external_url: str = ""
     guid: str = ""
 
+    def __post_init__(self) -> None:
+        if self.size < 0 or self.delivery not in DELIVERIES:
+            raise ValueError(f"{self.name}: bad size or delivery")
+
 
 @dataclass(frozen=True)
 class Release:
@@ -84,6 +88,10 @@ class Release:
     docs: tuple[Doc, ...] = ()
     message: str = ""
     catalog_message: str = ""
+
+    def __post_init__(self) -> None:
+        if self.lifecycle not in LIFECYCLES:
+            raise ValueError(f"{self.version}: unknown lifecycle {self.lifecycle!r}")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ build); the older 2960 Plus still has separate LAN Base and LAN Lite images.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from portal.cisco.simulator.families.base import (
@@ -30,7 +31,7 @@ SMART_INSTALL_SA = "cisco-sa-20180328-smi2"
 CMP_SA = "cisco-sa-20170317-cmp"
 
 
-def _notes(series: str):
+def _notes(series: str) -> Callable[[str], str]:
     def notes(version: str) -> str:
         major, minor, rel = re.match(r"(\d+)\.(\d+)\((\d+)", version).groups()
         page = f"rn-{major}{minor}{rel}e-{series.removeprefix('catalyst')}.html"

@@ -13,6 +13,7 @@ from portal.cisco.simulator.families.base import (
     ImageKind,
     Line,
     Row,
+    SoftwareType,
     one_type,
     products,
     releases,
@@ -81,7 +82,9 @@ ROMMON_4400 = (
 )
 
 
-def _software(xe: Line, xe_rows: tuple[Row, ...], rommon: Line, rommon_rows: tuple[Row, ...]):
+def _software(
+    xe: Line, xe_rows: tuple[Row, ...], rommon: Line, rommon_rows: tuple[Row, ...]
+) -> tuple[SoftwareType, ...]:
     return (
         one_type(*IOS_XE, "IOS XE", releases(xe, xe_rows)),
         one_type(*IOS_XE_ROMMON, "IOS XE", releases(rommon, rommon_rows)),
