@@ -21,6 +21,8 @@ from portal.cisco.simulator.content import ImageBytes
 
 GUID_RE = re.compile(r"[0-9A-F]{40}")
 DELIVERIES = frozenset({"default", "cloud"})
+# It becomes a Location header: no white space or control characters may smuggle in another header.
+_EXTERNAL_URL_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
 
 
 class CatalogError(ValueError):
@@ -193,6 +195,9 @@ def _image(raw: Mapping[str, Any], where: str) -> Image:
     delivery = str(raw.get("simDelivery") or "default")
     if delivery not in DELIVERIES:
         raise CatalogError(f"{where}: simDelivery of {name!r} must be one of {sorted(DELIVERIES)}")
+    external_url = str(raw.get("simExternalUrl") or "")
+    if external_url and not _EXTERNAL_URL_RE.fullmatch(external_url):
+        raise CatalogError(f"{where}: simExternalUrl of {name!r} must be an http(s) URL without spaces")
     fields = {k: v for k, v in raw.items() if not k.startswith("sim")}
     return Image(
         guid=guid,
@@ -201,7 +206,7 @@ def _image(raw: Mapping[str, Any], where: str) -> Image:
         fields=MappingProxyType(fields),
         delivery=delivery,
         restriction=str(raw.get("simRestriction") or ""),
-        external_url=str(raw.get("simExternalUrl") or ""),
+        external_url=external_url,
     )
 
 

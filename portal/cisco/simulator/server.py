@@ -52,7 +52,7 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "depot-asd-simulator"
     sys_version = ""
-    timeout = 120  # idle keep-alive connections are closed after this many seconds
+    timeout = 300  # a connection idle (or a client not reading) this many seconds is closed
     disable_nagle_algorithm = True
     server: SimulatorServer
 

@@ -110,3 +110,11 @@ def test_default_catalog_loads_and_small_images_have_the_digests_of_their_bytes(
     smallest = sorted(catalog.images_by_guid.values(), key=lambda image: image.size)[:3]
     for image in smallest:
         assert (image.fields["md5"], image.fields["sha512"]) == ImageBytes(image.guid, image.size).digests()
+
+
+def test_external_urls_must_not_smuggle_headers(raw):
+    broken = copy.deepcopy(raw)
+    image = broken["products"][-1]["softwareTypes"][0]["operatingSystems"][0]["releases"][0]["images"][0]
+    image["simExternalUrl"] = "http://cdn.example/x\r\nSet-Cookie: a=b"
+    with pytest.raises(CatalogError, match="simExternalUrl"):
+        parse_catalog(broken)
