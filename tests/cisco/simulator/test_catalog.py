@@ -118,3 +118,17 @@ def test_external_urls_must_not_smuggle_headers(raw):
     image["simExternalUrl"] = "http://cdn.example/x\r\nSet-Cookie: a=b"
     with pytest.raises(CatalogError, match="simExternalUrl"):
         parse_catalog(broken)
+
+
+def test_factory_serves_a_generated_catalog_dict(simulator_factory):
+    catalog_build = pytest.importorskip("portal.cisco.simulator.catalog_build")
+    generated = catalog_build.generate(2, seed=7, image_size=2048)
+    sim = simulator_factory(generated, "--qps", "0")
+    sim.reset()
+    pid = generated["products"][0]["pid"]
+    body = sim.post("metadata/pidrelease", {"pid": pid, "currentReleaseVersion": "0", "outputReleaseVersion": "latest"})
+    assert body.status_code == 200, body.text
+    image = body.json()["metadata"][0]["products"][0]["softwareTypes"][0]["operatingSystems"][0]["releases"][0]
+    image = image["images"][0]
+    assert image["size"] == "2048"
+    assert (image["md5"], image["sha512"]) == ImageBytes(image["imageGuid"], 2048).digests()  # computed lazily
