@@ -23,6 +23,7 @@ import requests
 from portal.cisco import parse
 from portal.cisco.auth import ClientCredentials, MemoryTokenStore, TokenProvider, TokenStore, request_token
 from portal.cisco.download import HostPolicy, ImageStream, open_image
+from portal.cisco.exceptions import NoDataFound
 from portal.cisco.payloads import (
     DownloadOffer,
     DownloadUrls,
@@ -153,7 +154,10 @@ class AsdClient:
     def iter_releases(
         self, *, pid: str, current_release: str, output_release: str = "latest", per_page: int = 25
     ) -> Iterator[ReleaseRecord]:
-        """Every release record of every page of :meth:`releases`, each with its page's metadataTransId."""
+        """Every release record of every page of :meth:`releases`, each with its page's metadataTransId.
+
+        Yields nothing when the upstream answers NO_DATA_FOUND (e.g. nothing is above the current release).
+        """
         return self._walk(
             lambda index: self.releases(
                 pid=pid,
@@ -190,9 +194,16 @@ class AsdClient:
 
     @staticmethod
     def _walk(fetch: Callable[[int], ReleasePage]) -> Iterator[ReleaseRecord]:
+        """Pages 1..lastIndex. NO_DATA_FOUND ends the walk (nothing matched, or fewer pages than announced);
+        NO_DATA_FOUND_FOR_PID and other errors are raised."""
         index = 1
         while index <= MAX_PAGES:
-            page = fetch(index)
+            try:
+                page = fetch(index)
+            except NoDataFound as exc:
+                if exc.code != "NO_DATA_FOUND":
+                    raise
+                return
             yield from page.records
             if not page.has_next or not page.records:
                 return

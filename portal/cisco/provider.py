@@ -34,7 +34,7 @@ from portal.cisco.client import AsdClient
 from portal.cisco.ratelimit import SharedRateLimiter, storage_for
 from portal.cisco.transport import RetryPolicy
 
-__all__ = ["client_config", "get_client", "reset_client"]
+__all__ = ["DjangoCacheStore", "client_config", "get_client", "reset_client"]
 
 _lock = threading.Lock()
 _current: tuple[tuple[int, str], AsdClient] | None = None
@@ -77,6 +77,32 @@ def client_config() -> dict[str, Any]:
     }
 
 
+class DjangoCacheStore:
+    """The token store on a Django cache alias, looked up per call (Django keeps cache objects per thread)."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __repr__(self) -> str:
+        return f"<DjangoCacheStore {self.alias!r}>"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``cache.get``."""
+        return caches[self.alias].get(key, default)
+
+    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
+        """``cache.set``."""
+        caches[self.alias].set(key, value, timeout)
+
+    def add(self, key: str, value: Any, timeout: float | None = None) -> bool:
+        """``cache.add``: atomic in Redis (SET NX) and in the database cache (INSERT on the primary key)."""
+        return caches[self.alias].add(key, value, timeout)
+
+    def delete(self, key: str) -> Any:
+        """``cache.delete``."""
+        return caches[self.alias].delete(key)
+
+
 def _fingerprint(config: dict[str, Any]) -> str:
     # Hashed so the secret is not kept in a second, readable place.
     return hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest()
@@ -94,7 +120,7 @@ def _build(config: dict[str, Any]) -> AsdClient:
         token_url=config["token_url"],
         client_id=config["client_id"],
         client_secret=config["client_secret"],
-        token_store=caches[config["cache_alias"]],
+        token_store=DjangoCacheStore(config["cache_alias"]),
         rate_limiter=limiter,
         connect_timeout=config["connect_timeout"],
         read_timeout=config["read_timeout"],

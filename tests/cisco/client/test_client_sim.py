@@ -142,3 +142,10 @@ def test_offer_bytes_match_the_published_md5(sample_simulator, make_client):
                 digest.update(chunk)
         assert digest.hexdigest() == images[offer.image_name].md5, offer.image_name
         assert stream.total_size == images[offer.image_name].size and stream.offset == 0
+
+
+def test_iterators_yield_nothing_when_no_release_matches(sample_simulator, make_client):
+    client = make_client(sample_simulator)
+    assert list(client.iter_releases(pid="SIM-BIG-1", current_release="17.9.4a", output_release="above")) == []
+    with pytest.raises(NoDataFound):
+        client.releases(pid="SIM-BIG-1", current_release="17.9.4a", output_release="above")
