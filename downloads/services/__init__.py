@@ -1,0 +1,43 @@
+"""Everything that changes download state. Views, the API, commands and tasks call these; they hold no rules.
+
+Split by subdomain: :mod:`.jobs` (requests, cancel, retry, compliance waits), :mod:`.authorize` (metadata and
+download URLs), :mod:`.run` (a task's run of one job, the transfer), :mod:`.recovery` (stale heartbeats,
+lost messages, old partial files), :mod:`.links` (signed device links).
+"""
+
+from downloads.services.jobs import (
+    DownloadRequestInvalid,
+    JobActionRefused,
+    download_job_cancel,
+    download_job_request,
+    download_job_retry,
+    download_jobs_fail_waiting,
+    download_jobs_request_many,
+    download_jobs_resume_waiting,
+)
+from downloads.services.links import device_link_create, device_link_resolve
+from downloads.services.recovery import (
+    download_jobs_reconcile,
+    download_jobs_requeue_stale,
+    download_partials_sweep,
+    stored_image_verify,
+)
+from downloads.services.run import download_job_run
+
+__all__ = [
+    "DownloadRequestInvalid",
+    "JobActionRefused",
+    "device_link_create",
+    "device_link_resolve",
+    "download_job_cancel",
+    "download_job_request",
+    "download_job_retry",
+    "download_job_run",
+    "download_jobs_fail_waiting",
+    "download_jobs_reconcile",
+    "download_jobs_request_many",
+    "download_jobs_requeue_stale",
+    "download_jobs_resume_waiting",
+    "download_partials_sweep",
+    "stored_image_verify",
+]

@@ -1,0 +1,239 @@
+"""Requests, state transitions guarded against stale copies, cancel/retry, and the compliance waits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from downloads.choices import CANCELLABLE_STATES, RETRYABLE_STATES, ComplianceNeed, JobSource, JobState
+from downloads.models import DownloadJob, StoredImage
+from downloads.storage import UnsafeImageName, validate_image_name
+
+
+class DownloadRequestInvalid(ValueError):
+    """A download request that cannot be accepted (``code`` for the API's error body)."""
+
+    def __init__(self, message: str, *, code: str = "invalid_request") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class JobActionRefused(Exception):
+    """Cancel or retry asked in a state that does not allow it."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def enqueue(job_id: int) -> None:
+    """Queue a run of the job once the current transaction commits (the row must be visible to the worker)."""
+    from downloads.tasks import download_job_run_task
+
+    transaction.on_commit(lambda: download_job_run_task.delay(job_id))
+
+
+def job_move(job_id: int, expected: str | Iterable[str], **fields: Any) -> bool:
+    """Move a job only if it is still in one of the ``expected`` states; True when this call moved it."""
+    states = [expected] if isinstance(expected, str) else list(expected)
+    fields.setdefault("updated_at", timezone.now())
+    return DownloadJob.objects.filter(pk=job_id, state__in=states).update(**fields) == 1
+
+
+def terminal_fields(state: str, reason: str, **extra: Any) -> dict[str, Any]:
+    """The fields of a job that ends (no owner any more, finished now)."""
+    now = timezone.now()
+    return {
+        "state": state,
+        "reason": reason,
+        "run_id": "",
+        "finished_at": now,
+        "updated_at": now,
+        "rate": 0,
+        "eta_seconds": None,
+        **extra,
+    }
+
+
+def _stored_for(image_name: str, image_guid: str) -> StoredImage | None:
+    images = StoredImage.objects.all()
+    if image_guid:
+        return images.filter(image_guid__iexact=image_guid).first()
+    return images.filter(name=image_name).first()
+
+
+def download_job_request(
+    *,
+    pid: str,
+    image_name: str,
+    image_guid: str = "",
+    mdf_id: str = "",
+    requested_by: Any = None,
+    source: str = JobSource.API,
+    metadata_trans_id: str = "",
+    metadata_at: dt.datetime | None = None,
+) -> DownloadJob:
+    """Write a job for one image of ``pid`` and enqueue it on commit; an image already stored completes at once."""
+    pid = (pid or "").strip()
+    if not pid or len(pid) > 100:
+        raise DownloadRequestInvalid("a PID is required (at most 100 characters)", code="invalid_pid")
+    try:
+        validate_image_name(image_name)
+    except UnsafeImageName as exc:
+        raise DownloadRequestInvalid(f"image name refused: {exc}", code="unsafe_image_name") from None
+    if source not in JobSource.values:
+        raise DownloadRequestInvalid(f"unknown source {source!r}", code="invalid_source")
+    image_guid, mdf_id = (image_guid or "").strip().upper(), (mdf_id or "").strip()
+    if len(image_guid) > 64 or len(mdf_id) > 32:
+        raise DownloadRequestInvalid("image_guid or mdf_id is too long", code="invalid_request")
+    user = requested_by if getattr(requested_by, "is_authenticated", False) else None
+    fields = {
+        "pid": pid,
+        "image_name": image_name,
+        "image_guid": image_guid,
+        "mdf_id": mdf_id,
+        "source": source,
+        "requested_by": user,
+        "metadata_trans_id": metadata_trans_id,
+        "metadata_at": metadata_at,
+    }
+    with transaction.atomic():
+        stored = _stored_for(image_name, image_guid)
+        if stored is not None:
+            now = timezone.now()
+            return DownloadJob.objects.create(
+                **fields,
+                state=JobState.STORED,
+                stored_image=stored,
+                reason="Already in storage.",
+                expected_sha512=stored.sha512,
+                expected_md5=stored.md5,
+                expected_size=stored.size,
+                actual_sha512=stored.sha512,
+                actual_md5=stored.md5,
+                bytes_done=stored.size,
+                bytes_total=stored.size,
+                started_at=now,
+                finished_at=now,
+            )
+        job = DownloadJob.objects.create(**fields)
+        enqueue(job.pk)
+    return job
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    """One image to request in :func:`download_jobs_request_many`."""
+
+    pid: str
+    image_name: str
+    image_guid: str = ""
+    mdf_id: str = ""
+
+
+def download_jobs_request_many(
+    *, items: Sequence[ImageRequest], requested_by: Any = None, source: str = JobSource.DEVICES
+) -> list[DownloadJob]:
+    """One job per distinct (pid, image) of ``items`` (the target images of devices or of the fleet report)."""
+    seen: set[tuple[str, str]] = set()
+    jobs = []
+    with transaction.atomic():
+        for item in items:
+            key = (item.pid.strip(), item.image_name)
+            if key in seen:
+                continue
+            seen.add(key)
+            jobs.append(
+                download_job_request(
+                    pid=item.pid,
+                    image_name=item.image_name,
+                    image_guid=item.image_guid,
+                    mdf_id=item.mdf_id,
+                    requested_by=requested_by,
+                    source=source,
+                )
+            )
+    return jobs
+
+
+def download_job_cancel(*, job_id: int, reason: str = "Cancelled by a user.") -> DownloadJob:
+    """Cancel a job that has not ended; a transfer it leads is handed to another waiting job or stopped."""
+    job = DownloadJob.objects.get(pk=job_id)
+    if job.state not in CANCELLABLE_STATES or not job_move(
+        job.pk, CANCELLABLE_STATES, **terminal_fields(JobState.CANCELLED, reason, waiting_for="")
+    ):
+        raise JobActionRefused(
+            f"a job that is {job.get_state_display().lower()} cannot be cancelled", code="job_not_cancellable"
+        )
+    # A leader's own run notices at its next progress save (at most half a second) and hands the transfer over.
+    return DownloadJob.objects.get(pk=job_id)
+
+
+def download_job_retry(*, job_id: int) -> DownloadJob:
+    """Queue a failed, cancelled or blocked job again, from the start (authorization included)."""
+    job = DownloadJob.objects.get(pk=job_id)
+    fields = {
+        "state": JobState.QUEUED,
+        "reason": "Retried.",
+        "upstream_code": "",
+        "upstream_message": "",
+        "waiting_for": "",
+        "run_id": "",
+        "transfer": None,
+        "finished_at": None,
+        "bytes_done": 0,
+        "rate": 0,
+        "eta_seconds": None,
+        "actual_md5": "",
+        "actual_sha512": "",
+        "heartbeat_at": None,
+    }
+    with transaction.atomic():
+        if job.state not in RETRYABLE_STATES or not job_move(job.pk, RETRYABLE_STATES, **fields):
+            raise JobActionRefused(
+                f"a job that is {job.get_state_display().lower()} cannot be retried", code="job_not_retryable"
+            )
+        enqueue(job.pk)
+    return DownloadJob.objects.get(pk=job_id)
+
+
+def _waiting_on(form: str) -> Q:
+    if form not in (ComplianceNeed.K9, ComplianceNeed.EULA):
+        raise ValueError('form must be "k9" or "eula"')
+    return Q(state=JobState.AWAITING_COMPLIANCE, waiting_for__in=[form, ComplianceNeed.K9_EULA])
+
+
+def download_jobs_resume_waiting(*, form: str) -> int:
+    """Every job waiting on ``form`` goes back to authorizing and is enqueued; returns how many.
+
+    A job that also needs the other form simply waits again when the upstream says so.
+    """
+    with transaction.atomic():
+        ids = list(DownloadJob.objects.filter(_waiting_on(form)).values_list("pk", flat=True))
+        moved = 0
+        for job_id in ids:
+            if job_move(
+                job_id,
+                JobState.AWAITING_COMPLIANCE,
+                state=JobState.AUTHORIZING,
+                run_id="",
+                reason=f"The {form.upper()} decision was recorded; asking the upstream again.",
+            ):
+                enqueue(job_id)
+                moved += 1
+    return moved
+
+
+def download_jobs_fail_waiting(*, form: str, reason: str) -> int:
+    """Every job waiting on ``form`` fails with ``reason`` (the form was declined); returns how many."""
+    with transaction.atomic():
+        ids = list(DownloadJob.objects.filter(_waiting_on(form)).values_list("pk", flat=True))
+        return sum(
+            job_move(job_id, JobState.AWAITING_COMPLIANCE, **terminal_fields(JobState.FAILED, reason)) for job_id in ids
+        )

@@ -1,0 +1,140 @@
+"""Fixtures of the downloads tests: a simulator on our own small catalog, Depot aimed at it, real workers."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings as django_settings
+
+from downloads.choices import TERMINAL_STATES, JobState
+from downloads.models import DownloadJob
+from portal.cisco.provider import reset_client
+from tests.downloads import catalog
+from tests.fixtures.simulator import FAST_QPS, Simulator
+
+
+class ConnectionRecorder:
+    """A TCP listener that records every connection made to it (none must come for refused hosts)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+@pytest.fixture(scope="session")
+def recorder() -> Iterator[ConnectionRecorder]:
+    rec = ConnectionRecorder()
+    yield rec
+    rec.sock.close()
+
+
+@pytest.fixture(scope="session")
+def dl_catalog(tmp_path_factory, recorder):
+    # "localhost" is not an allowed host in these tests (only 127.0.0.1 is): the redirect must be refused.
+    url = f"http://localhost:{recorder.port}/elsewhere/dl-elsewhere.bin"
+    return catalog.write(tmp_path_factory.mktemp("dl-catalog") / "catalog.json", refused_external_url=url)
+
+
+@pytest.fixture
+def dl_sim(simulator_factory, dl_catalog) -> Iterator[Simulator]:
+    """The simulator on the downloads catalog, reset, with both forms accepted (so downloads get URLs)."""
+    sim = Simulator(simulator_factory(dl_catalog, "--qps", FAST_QPS).url)
+    sim.reset()
+    sim.accept_forms()
+    yield sim
+    sim.close()
+
+
+@dataclass
+class DlUpstream:
+    sim: Simulator
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture
+def dl_upstream(dl_sim, settings) -> Iterator[DlUpstream]:
+    """Depot (this process and workers started with ``**dl_upstream.env``) aimed at ``dl_sim``."""
+    env = {
+        "PORTAL_UPSTREAM_URL": dl_sim.url,
+        "PORTAL_TOKEN_URL": dl_sim.token_url,
+        "PORTAL_CLIENT_ID": dl_sim.client_id,
+        "PORTAL_CLIENT_SECRET": dl_sim.client_secret,
+        "PORTAL_UPSTREAM_QPS": "200",
+        "PORTAL_UPSTREAM_RETRY_BACKOFF": "0.05",
+        "PORTAL_UPSTREAM_RETRY_BACKOFF_MAX": "0.3",
+        "PORTAL_ALLOWED_DOWNLOAD_HOSTS": "127.0.0.1",
+    }
+    settings.PORTAL_UPSTREAM_URL = dl_sim.url
+    settings.PORTAL_TOKEN_URL = dl_sim.token_url
+    settings.PORTAL_CLIENT_ID = dl_sim.client_id
+    settings.PORTAL_CLIENT_SECRET = dl_sim.client_secret
+    settings.PORTAL_UPSTREAM_QPS = 200.0
+    settings.PORTAL_UPSTREAM_RETRY_BACKOFF = 0.05
+    settings.PORTAL_UPSTREAM_RETRY_BACKOFF_MAX = 0.3
+    settings.PORTAL_ALLOWED_DOWNLOAD_HOSTS = ["127.0.0.1"]
+    reset_client()
+    yield DlUpstream(dl_sim, env)
+    reset_client()
+
+
+@pytest.fixture(autouse=True)
+def clean_storage() -> Iterator[None]:
+    """Each test starts with empty storage (files are content-addressed: leftovers would hide bugs)."""
+    root = django_settings.PORTAL_STORAGE_DIR
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    yield
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 60, what: str = "condition") -> object:
+    """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def wait_job(
+    job_id: int,
+    states=TERMINAL_STATES | {JobState.BLOCKED, JobState.AWAITING_COMPLIANCE},
+    timeout: float = 60,
+    worker=None,
+) -> DownloadJob:
+    """Wait until the job is in one of ``states`` and return it."""
+
+    def done():
+        job = DownloadJob.objects.get(pk=job_id)
+        return job if job.state in states else None
+
+    try:
+        return wait_for(done, timeout, f"job {job_id} to reach {sorted(states)}")
+    except AssertionError:
+        job = DownloadJob.objects.get(pk=job_id)
+        extra = worker.output() if worker is not None else ""
+        raise AssertionError(f"job {job_id} stuck in {job.state}: {job.reason}\n{extra}") from None
+
+
+def dl_requests(sim: Simulator) -> list[dict]:
+    """The byte requests the simulator served (the /dl/ endpoint), oldest first."""
+    return [entry for entry in sim.log() if entry["path"].startswith("/dl/")]
