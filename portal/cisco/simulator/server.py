@@ -162,10 +162,11 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         head += [f"Server: {self.server_version}", f"Date: {formatdate(usegmt=True)}"]
         head += [f"{name}: {value}" for name, value in response.headers]
         head.append(f"Content-Length: {response.length}")
-        if self.close_connection or (fault is not None and fault.kind == "truncate"):
-            self.close_connection = True
+        if self.close_connection:
             head.append("Connection: close")
-        header = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        if fault is not None and fault.kind == "truncate":
+            self.close_connection = True  # without saying so first, as a cut connection would
+        header = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1", errors="replace")
         if no_body:
             parts: list = []
         elif response.content is not None:
