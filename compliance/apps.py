@@ -1,4 +1,20 @@
+from __future__ import annotations
+
+import logging
+
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+
+def _queue_badge(request: HttpRequest) -> int:
+    """Waiting downloads, counted for those who can decide (others see the link without a number)."""
+    if not request.user.has_perm("compliance.decide_form"):
+        return 0
+    from compliance.selectors import queue_count
+
+    return queue_count()
 
 
 class ComplianceConfig(AppConfig):
@@ -7,3 +23,31 @@ class ComplianceConfig(AppConfig):
     name = "compliance"
     label = "compliance"
     verbose_name = "Compliance"
+
+    def ready(self) -> None:
+        from portal.core.navigation import NavLink, register
+
+        register(
+            NavLink(
+                "compliance",
+                "Compliance queue",
+                "compliance:queue",
+                "compliance.view_formsnapshot",
+                10,
+                badge=_queue_badge,
+            )
+        )
+        register(NavLink("compliance", "Forms", "compliance:forms", "compliance.view_formsnapshot", 20))
+        register(NavLink("compliance", "Audit trail", "compliance:audit", "compliance.view_audit", 30))
+        self._connect_signals()
+
+    @staticmethod
+    def _connect_signals() -> None:
+        try:
+            from downloads.signals import job_awaiting_compliance
+        except ImportError:  # the downloads app not there (yet): no e-mails, the queue still reads the rows
+            logger.warning("compliance: downloads.signals.job_awaiting_compliance not found; no e-mails are sent")
+            return
+        from compliance.receivers import job_awaiting_compliance as receiver
+
+        job_awaiting_compliance.connect(receiver, dispatch_uid="compliance-job-awaiting-compliance")

@@ -1,0 +1,192 @@
+"""Shapes of the compliance API: forms (rendered and raw), decisions, the queue and the audit trail."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from compliance.choices import DecisionStatus, FormKind
+from compliance.decisions import MAX_COMMENTS, MAX_FILE_NAMES
+from compliance.models import Decision
+from compliance.sanitise import sanitise_html, strip_tags_text
+
+
+class ChoiceSerializer(serializers.Serializer):
+    """A label (plain text, as delivered) and the value that is posted."""
+
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
+class RenderedK9Serializer(serializers.Serializer):
+    """The K9 form's parts; ``*_html`` fields are sanitised HTML, everything else is plain text."""
+
+    form_html = serializers.CharField()
+    business_label = serializers.CharField()
+    commercial = ChoiceSerializer()
+    government = ChoiceSerializer()
+    government_text_html = serializers.CharField()
+    countries_yes = ChoiceSerializer()
+    countries_no = ChoiceSerializer()
+    confirmation_label = serializers.CharField()
+    confirmation_text_html = serializers.CharField()
+    confirmation_value = serializers.CharField()
+    accept = ChoiceSerializer()
+    decline = ChoiceSerializer()
+    user = serializers.DictField(child=serializers.CharField(), help_text="userDetails as delivered (as text)")
+
+
+class RenderedEulaSerializer(serializers.Serializer):
+    """The EULA's parts; ``content_html`` is sanitised HTML."""
+
+    label = serializers.CharField()
+    content_html = serializers.CharField()
+    accept = ChoiceSerializer()
+    decline = ChoiceSerializer()
+    app_id = serializers.CharField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision or a not-posted attempt, as every role that may view decisions sees it."""
+
+    decided_by = serializers.CharField(source="decided_by_username")
+
+    class Meta:
+        model = Decision
+        fields = [
+            "sequence",
+            "created_at",
+            "kind",
+            "status",
+            "sub_app_version",
+            "decided_by",
+            "decided_by_role",
+            "comments",
+            "file_names",
+            "posted_ok",
+            "upstream_status_code",
+            "upstream_status_message",
+        ]
+
+
+class AuditRecordSerializer(DecisionSerializer):
+    """A record of the audit trail in full: every field the chain hash covers."""
+
+    snapshot = serializers.IntegerField(source="snapshot_id")
+    posted_values = serializers.DictField(child=serializers.CharField())
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [
+            *DecisionSerializer.Meta.fields,
+            "decided_by_id",
+            "client_address",
+            "snapshot",
+            "raw_sha256",
+            "sanitised_sha256",
+            "posted_values",
+            "prev_hash",
+            "hash",
+        ]
+
+
+class StandingSerializer(serializers.Serializer):
+    """What the latest posted decision covers, and whether Cisco needs a new one."""
+
+    decision = DecisionSerializer(allow_null=True)
+    decision_is_current = serializers.BooleanField(help_text="Given for the version Cisco delivers now")
+    content_changed = serializers.BooleanField(help_text="Same version number, different content")
+    needs_decision = serializers.BooleanField()
+    asked_again = serializers.BooleanField(help_text="Downloads wait although the form was accepted before")
+    waiting_jobs = serializers.IntegerField()
+
+
+class FormSerializer(serializers.Serializer):
+    """A form's current snapshot: rendered from the content (sanitised) and raw, with its standing."""
+
+    kind = serializers.ChoiceField(choices=FormKind.choices)
+    label = serializers.CharField()
+    snapshot = serializers.IntegerField(allow_null=True)
+    sub_app_version = serializers.CharField(allow_null=True)
+    sha256 = serializers.CharField(allow_null=True, help_text="sha256 of the raw answer's canonical JSON")
+    sanitised_sha256 = serializers.CharField(allow_null=True, help_text="sha256 of what is shown; send it back")
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    last_seen_at = serializers.DateTimeField(allow_null=True)
+    web_form = serializers.CharField(allow_null=True, help_text="Cisco's web form (only an http(s) URL)")
+    k9 = RenderedK9Serializer(allow_null=True)
+    eula = RenderedEulaSerializer(allow_null=True)
+    raw = serializers.JSONField(allow_null=True, help_text="The whole answer of GET compliance/<kind>, as delivered")
+    standing = StandingSerializer()
+
+
+class SnapshotSerializer(serializers.Serializer):
+    """A stored version of a form (history)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=FormKind.choices)
+    sub_app_version = serializers.CharField()
+    sha256 = serializers.CharField()
+    fetched_at = serializers.DateTimeField()
+    last_seen_at = serializers.DateTimeField()
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    """An answer to the current form; ``snapshot`` (and ideally ``shown_sha256``) from GET forms/<kind>."""
+
+    kind = serializers.ChoiceField(choices=FormKind.choices)
+    snapshot = serializers.IntegerField(help_text="The snapshot id of the form answered (must be the current one)")
+    shown_sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    status = serializers.ChoiceField(choices=DecisionStatus.choices)
+    comments = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENTS)
+    file_names = serializers.CharField(required=False, allow_blank=True, max_length=MAX_FILE_NAMES)
+    bus_function = serializers.CharField(required=False, allow_blank=True, help_text="K9: a value the form offers")
+    gov_mil_countries = serializers.CharField(required=False, allow_blank=True, help_text="K9, government: yes/no")
+    confirm = serializers.BooleanField(required=False, default=False, help_text="K9: the confirmation box")
+
+
+class DecisionCreatedSerializer(serializers.Serializer):
+    """A posted decision and how many waiting downloads it resumed or failed (null: not known)."""
+
+    decision = AuditRecordSerializer()
+    jobs_affected = serializers.IntegerField(allow_null=True)
+
+
+class QueueJobSerializer(serializers.Serializer):
+    """A download job waiting on a form."""
+
+    id = serializers.IntegerField()
+    image_name = serializers.CharField()
+    pid = serializers.CharField()
+    requested_by = serializers.SerializerMethodField()
+    waiting_for = serializers.CharField()
+    upstream_code = serializers.CharField()
+    upstream_message_html = serializers.SerializerMethodField(help_text="Cisco's message, sanitised HTML")
+    upstream_message_text = serializers.SerializerMethodField(help_text="Cisco's message as plain text")
+    waiting_since = serializers.DateTimeField(source="updated_at")
+
+    def get_requested_by(self, job: object) -> str | None:
+        return job.requested_by.get_username() if job.requested_by else None
+
+    def get_upstream_message_html(self, job: object) -> str:
+        return str(sanitise_html(job.upstream_message))
+
+    def get_upstream_message_text(self, job: object) -> str:
+        return strip_tags_text(job.upstream_message)
+
+
+class QueueGroupSerializer(serializers.Serializer):
+    """One form's part of the queue."""
+
+    kind = serializers.ChoiceField(choices=FormKind.choices)
+    label = serializers.CharField()
+    sub_app_version = serializers.CharField(allow_null=True)
+    standing = StandingSerializer()
+    jobs = QueueJobSerializer(many=True)
+
+
+class ChainReportSerializer(serializers.Serializer):
+    """The result of walking the chain."""
+
+    ok = serializers.BooleanField()
+    checked = serializers.IntegerField()
+    head_hash = serializers.CharField()
+    problem = serializers.CharField(allow_null=True, help_text="The first record that does not fit, and why")
+    problem_sequence = serializers.IntegerField(allow_null=True)

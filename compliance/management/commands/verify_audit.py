@@ -1,0 +1,33 @@
+"""``manage.py verify_audit``: walk the compliance audit chain and name the first record that does not fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from compliance import dbguard
+from compliance.selectors import audit_chain_verify
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every compliance decision against the hash chain (sequence, links, content hashes, the form "
+        "snapshots they name, the chain head). Exits 1 naming the first record that does not fit."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = audit_chain_verify()
+        guard = dbguard.installed(connection)
+        if len(guard) < len(dbguard.TRIGGERS):
+            missing = sorted(set(dbguard.TRIGGERS) - set(guard))
+            self.stderr.write(self.style.WARNING(f"Database guard incomplete: missing trigger(s) {', '.join(missing)}"))
+        if not report.ok:
+            raise CommandError(
+                f"Audit chain broken at {report.problem.describe()}. {report.checked} record(s) before it fit.",
+                returncode=1,
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {report.checked} record(s); head hash {report.head_hash}")
+        )

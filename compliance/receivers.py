@@ -1,0 +1,45 @@
+"""Receivers of other apps' signals: a download that starts waiting on a form tells the officers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache import cache
+
+from compliance.choices import FORMS_FOR_NEED
+
+logger = logging.getLogger(__name__)
+REFRESH_THROTTLE = 60  # seconds: a burst of waiting jobs fetches each form once
+
+
+def job_awaiting_compliance(sender: Any = None, job_id: int | None = None, **kwargs: Any) -> None:
+    """downloads.signals.job_awaiting_compliance: e-mail the officers and fetch the form(s) the job waits on.
+
+    Sent on commit by the downloads app; nothing here may break the downloads' own work, so failures are logged.
+    """
+    from compliance.notifications import officers_notify_job_waiting
+
+    if job_id is None:
+        return
+    try:
+        officers_notify_job_waiting(job_id=job_id)
+    except Exception:
+        logger.exception("compliance: could not e-mail officers about job %s", job_id)
+    try:
+        _refresh_forms_for(job_id)
+    except Exception:
+        logger.exception("compliance: could not schedule a form refresh for job %s", job_id)
+
+
+def _refresh_forms_for(job_id: int) -> None:
+    # The snapshot must show the version Cisco asks for now (it may have changed since the last fetch).
+    from django.apps import apps
+
+    from compliance.tasks import form_snapshots_refresh
+
+    need = apps.get_model("downloads", "DownloadJob").objects.filter(pk=job_id).values_list("waiting_for", flat=True)
+    kinds = [str(kind) for kind in FORMS_FOR_NEED.get(need.first() or "", ())]
+    kinds = [kind for kind in kinds if cache.add(f"compliance:refresh:{kind}", 1, timeout=REFRESH_THROTTLE)]
+    if kinds:
+        form_snapshots_refresh.delay(kinds)

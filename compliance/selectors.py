@@ -1,0 +1,121 @@
+"""Reads of the compliance app: current forms and their standing, the queue of waiting downloads, the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+
+from compliance.chain import HASHED_FIELDS, ChainReport, sha256_json, walk
+from compliance.choices import NEEDS_FOR_FORM, FormKind
+from compliance.models import ChainHead, Decision, FormSnapshot
+
+AWAITING_COMPLIANCE = "awaiting_compliance"  # downloads.choices.JobState.AWAITING_COMPLIANCE
+
+
+def form_snapshot_current(kind: str) -> FormSnapshot | None:
+    """The form of this kind the upstream delivered most recently (None before the first fetch)."""
+    return FormSnapshot.objects.filter(kind=kind).order_by("-last_seen_at", "-pk").first()
+
+
+def decision_latest(kind: str) -> Decision | None:
+    """The latest decision on this form that the upstream took (attempts it refused do not count)."""
+    return Decision.objects.filter(kind=kind, posted_ok=True).select_related("snapshot").order_by("-sequence").first()
+
+
+def _download_jobs() -> QuerySet | None:
+    try:
+        model = apps.get_model("downloads", "DownloadJob")
+    except LookupError:
+        return None
+    return model.objects.filter(state=AWAITING_COMPLIANCE)
+
+
+def waiting_jobs(kind: str | None = None) -> QuerySet | list:
+    """Download jobs waiting on this form (either form when None), oldest first, with their requesters."""
+    jobs = _download_jobs()
+    if jobs is None:
+        return []
+    needs = NEEDS_FOR_FORM[kind] if kind else tuple({n for ns in NEEDS_FOR_FORM.values() for n in ns})
+    return jobs.filter(waiting_for__in=needs).select_related("requested_by").order_by("created_at", "pk")
+
+
+def queue_count() -> int:
+    """How many download jobs wait on a compliance decision (the officers' navigation badge)."""
+    jobs = waiting_jobs()
+    return jobs.count() if isinstance(jobs, QuerySet) else 0
+
+
+@dataclass(frozen=True)
+class FormStanding:
+    """A form's current snapshot, the latest decision on it, and whether that decision covers this version."""
+
+    kind: str
+    label: str
+    snapshot: FormSnapshot | None
+    decision: Decision | None
+    jobs: list = field(default_factory=list)
+
+    @property
+    def decision_is_current(self) -> bool:
+        """The latest decision was given for the version Cisco delivers now."""
+        return bool(self.decision and self.snapshot and self.decision.sub_app_version == self.snapshot.sub_app_version)
+
+    @property
+    def content_changed(self) -> bool:
+        """Same version number, but the content differs from what was decided on."""
+        return bool(self.decision_is_current and self.decision.raw_sha256 != self.snapshot.sha256)
+
+    @property
+    def needs_decision(self) -> bool:
+        """Jobs wait on the form (Cisco asks for it), or nobody has decided on the current version."""
+        return bool(self.jobs) or not self.decision_is_current
+
+    @property
+    def asked_again(self) -> bool:
+        """Jobs wait although an acceptance exists: Cisco asks again (a new version, or it expired upstream)."""
+        return bool(self.jobs and self.decision and self.decision.status == "Accepted")
+
+
+def form_standing(kind: str, *, with_jobs: bool = True) -> FormStanding:
+    """The standing of one form (``with_jobs`` loads the waiting jobs too)."""
+    jobs = list(waiting_jobs(kind)) if with_jobs else []
+    return FormStanding(kind, FormKind(kind).label, form_snapshot_current(kind), decision_latest(kind), jobs)
+
+
+def form_standings(*, with_jobs: bool = True) -> list[FormStanding]:
+    """Both forms' standing, K9 first."""
+    return [form_standing(kind, with_jobs=with_jobs) for kind in FormKind.values]
+
+
+def decisions_for_kind(kind: str, limit: int = 20) -> QuerySet:
+    """Recent records (posted or not) on one form, newest first."""
+    return Decision.objects.filter(kind=kind).order_by("-sequence")[:limit]
+
+
+# --- the chain ----------------------------------------------------------------------------------------------------
+
+
+def _chain_rows() -> Iterator[dict[str, Any]]:
+    # Snapshots are few: check each one's content against its own hash once, then each record against it.
+    snapshots = {
+        pk: (sha, sha256_json(raw) == sha) for pk, raw, sha in FormSnapshot.objects.values_list("pk", "raw", "sha256")
+    }
+    rows = Decision.objects.order_by("sequence").values("id", "hash", *HASHED_FIELDS)
+    for row in rows.iterator(chunk_size=500):
+        sha, intact = snapshots.get(row["snapshot_id"], ("", False))
+        row["snapshot_ok"] = intact and sha == row["raw_sha256"]
+        yield row
+
+
+def audit_chain_verify() -> ChainReport:
+    """Walk every record in order: sequence, links, hashes, the snapshots they name, and the chain head."""
+    head = ChainHead.objects.filter(pk=1).first()
+    return walk(
+        _chain_rows(),
+        head_length=head.length if head else None,
+        head_hash=head.last_hash if head else None,
+    )

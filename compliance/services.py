@@ -1,0 +1,264 @@
+"""Everything that changes compliance state: snapshots of the forms, decisions (posted, then appended to the
+audit chain), the downloads they release or fail, and the e-mails to officers."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from compliance.chain import GENESIS, record_hash, sha256_json
+from compliance.choices import DecisionStatus, FormKind
+from compliance.decisions import DecisionInput, comments_clean, posted_values
+from compliance.errors import AuditChainBroken, DecisionNotPosted, FormOutdated, FormUnavailable, InvalidDecision
+from compliance.models import ChainHead, Decision, FormSnapshot
+from compliance.rendering import render_snapshot
+from compliance.selectors import form_snapshot_current
+from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
+from portal.cisco.exceptions import AsdError, UpstreamUnavailable
+from portal.cisco.provider import get_client
+
+__all__ = [
+    "DecisionOutcome",
+    "decision_submit",
+    "form_snapshot_fetch",
+    "form_snapshot_store",
+    "form_snapshots_refresh",
+]
+
+logger = logging.getLogger(__name__)
+
+
+# --- snapshots ----------------------------------------------------------------------------------------------------
+
+
+def form_snapshot_store(
+    *, kind: str, raw: dict[str, Any], sub_app_version: str, web_form: str, user_details: Any = None
+) -> FormSnapshot:
+    """Keep one row per distinct content of a form: a new row for new content, else move ``last_seen_at``."""
+    kind = FormKind(kind)
+    digest = sha256_json(raw)
+    now = timezone.now()
+    existing = FormSnapshot.objects.filter(kind=kind, sha256=digest).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return FormSnapshot.objects.create(
+                    kind=kind,
+                    sha256=digest,
+                    raw=raw,
+                    sub_app_version=sub_app_version,
+                    web_form=web_form,
+                    user_details=user_details if isinstance(user_details, dict) else {},
+                    fetched_at=now,
+                    last_seen_at=now,
+                )
+        except IntegrityError:  # another process stored the same content a moment ago
+            existing = FormSnapshot.objects.get(kind=kind, sha256=digest)
+    # Only last_seen_at moves (a queryset update: the content columns are guarded by a trigger).
+    FormSnapshot.objects.filter(pk=existing.pk).update(last_seen_at=now)
+    existing.last_seen_at = now
+    return existing
+
+
+def form_snapshot_fetch(*, kind: str) -> FormSnapshot:
+    """GET compliance/k9 or compliance/eula and keep what came as a snapshot; FormUnavailable when it failed."""
+    client = get_client()
+    try:
+        form = client.k9_form() if kind == FormKind.K9 else client.eula_form()
+    except AsdError as exc:
+        raise FormUnavailable(f"Cisco's {FormKind(kind).label} form could not be fetched: {exc}") from None
+    if form.status_code not in ("", "0"):
+        raise FormUnavailable(f"Cisco did not deliver the form: {form.status_code} {form.status_message}".strip())
+    raw = dict(form.raw)
+    return form_snapshot_store(
+        kind=kind,
+        raw=raw,
+        sub_app_version=form.sub_app_version,
+        web_form=form.web_form,
+        user_details=raw.get("userDetails"),
+    )
+
+
+def form_snapshots_refresh(*, kinds: tuple[str, ...] = (FormKind.K9, FormKind.EULA)) -> dict[str, str]:
+    """Fetch each form; returns kind -> "v<version> <sha256[:12]>" or the error, for logs and the task result."""
+    results = {}
+    for kind in kinds:
+        try:
+            snapshot = form_snapshot_fetch(kind=kind)
+            results[kind] = f"v{snapshot.sub_app_version} {snapshot.sha256[:12]}"
+        except FormUnavailable as exc:
+            logger.warning("compliance: %s", exc.message)
+            results[kind] = exc.message
+    return results
+
+
+# --- decisions ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """A posted decision and how many waiting download jobs it resumed or failed (None: downloads not reachable)."""
+
+    decision: Decision
+    jobs_affected: int | None
+
+
+def decider_role(user: AbstractBaseUser) -> str:
+    """The role a decision is recorded under (officer first: it is the role that answers for it)."""
+    roles = user_roles(user)
+    for role in (OFFICERS, ADMINISTRATORS):
+        if role in roles:
+            return role
+    if getattr(user, "is_superuser", False):
+        return "Superuser"
+    return ", ".join(roles) or "Direct permission"
+
+
+def client_address_clean(value: str | None) -> str:
+    """REMOTE_ADDR as a normalised IP address (kept as given, shortened, when it is not one)."""
+    text = (value or "").strip()
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return text[:64]
+
+
+def _chain_state() -> tuple[int, str]:
+    """(length, last hash) of the records themselves."""
+    last = Decision.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return last if last else (0, GENESIS)
+
+
+def _chain_check(head: ChainHead | None) -> None:
+    expected = (head.length, head.last_hash) if head else (0, GENESIS)
+    if _chain_state() != expected:
+        raise AuditChainBroken(
+            "The audit trail does not end where its head says it does; nothing is posted or recorded until "
+            "`manage.py verify_audit` has been run and the cause found."
+        )
+
+
+def _decision_append(**fields: Any) -> Decision:
+    """Append one record to the chain; appends are serialised by the head row's lock (and prev_hash is unique)."""
+    with transaction.atomic():
+        ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        _chain_check(head)
+        record = Decision(sequence=head.length + 1, created_at=timezone.now(), prev_hash=head.last_hash, **fields)
+        record.hash = record_hash(record.hashed_fields())
+        record.save()
+        ChainHead.objects.filter(pk=1).update(length=record.sequence, last_hash=record.hash)
+    return record
+
+
+def _post_upstream(kind: str, values: dict[str, str]) -> tuple[bool, str, str, bool]:
+    """POST the decision; (posted_ok, statusCode, statusMessage, unavailable). Never raises for upstream faults."""
+    client = get_client()
+    common = {
+        "status": values["status"],
+        "decline_comments": values.get("declineComments", ""),
+        "file_names": values.get("fileNames", ""),
+    }
+    try:
+        if kind == FormKind.K9:
+            result = client.k9_submit(
+                confirm=values["confirm"],
+                bus_function=values["busFunction"],
+                gov_mil_countries=values["govMilCountries"],
+                **common,
+            )
+        else:
+            result = client.eula_submit(**common)
+    except UpstreamUnavailable as exc:
+        return False, exc.code or "UNAVAILABLE", str(exc), True
+    except AsdError as exc:
+        code = exc.code or (f"HTTP {exc.http_status}" if exc.http_status else type(exc).__name__)
+        return False, code, str(exc), False
+    return result.ok, result.status_code, result.status_message, False
+
+
+def _current_snapshot(data: DecisionInput) -> FormSnapshot:
+    snapshot = FormSnapshot.objects.filter(pk=data.snapshot_id, kind=data.kind).first()
+    if snapshot is None:
+        raise InvalidDecision("That form snapshot does not exist.", fields={"snapshot": ["Unknown snapshot."]})
+    current = form_snapshot_current(data.kind)
+    if current is None or current.pk != snapshot.pk:
+        version = current.sub_app_version if current else "?"
+        raise FormOutdated(
+            f"The form you answered (version {snapshot.sub_app_version}) is not the current one (version {version}). "
+            "Review the current form and decide again."
+        )
+    return snapshot
+
+
+def decision_submit(
+    *, data: DecisionInput, decided_by: AbstractBaseUser, client_address: str | None
+) -> DecisionOutcome:
+    """Check the answer against the form shown, confirm the form is still Cisco's current one, POST it upstream,
+    append the record, then resume (accept) or fail (decline) the download jobs waiting on that form.
+
+    Raises InvalidDecision / FormOutdated / FormUnavailable (nothing posted, nothing recorded), AuditChainBroken
+    (nothing posted), or DecisionNotPosted (the upstream refused or was down: the attempt is recorded with
+    posted_ok=False and changes nothing else).
+    """
+    snapshot = _current_snapshot(data)
+    rendered = render_snapshot(snapshot)
+    if data.shown_sha256 and data.shown_sha256 != rendered.sanitised_sha256:
+        raise FormOutdated("The form shown to you differs from the stored one. Reload the form and decide again.")
+    values = posted_values(rendered, data)
+    _chain_check(ChainHead.objects.filter(pk=1).first())
+    # Cisco may have published a new version since the snapshot: never post an answer to a form nobody saw.
+    fresh = form_snapshot_fetch(kind=data.kind)
+    if fresh.pk != snapshot.pk:
+        raise FormOutdated(
+            f"Cisco's form changed while you were reading it (now version {fresh.sub_app_version}). "
+            "Review the new form and decide again."
+        )
+    posted_ok, code, message, unavailable = _post_upstream(data.kind, values)
+    decision = _decision_append(
+        decided_by=decided_by,
+        decided_by_username=decided_by.get_username(),
+        decided_by_role=decider_role(decided_by),
+        client_address=client_address_clean(client_address),
+        kind=data.kind,
+        snapshot_id=snapshot.pk,
+        sub_app_version=snapshot.sub_app_version,
+        raw_sha256=snapshot.sha256,
+        sanitised_sha256=rendered.sanitised_sha256,
+        file_names=values.get("fileNames", ""),
+        status=values["status"],
+        comments=comments_clean(data, values["status"]),
+        posted_values=values,
+        upstream_status_code=code,
+        upstream_status_message=message,
+        posted_ok=posted_ok,
+    )
+    if not posted_ok:
+        what = "could not be reached" if unavailable else "refused the decision"
+        raise DecisionNotPosted(
+            f"Cisco {what}: {code} {message}".strip() + f". Nothing was accepted or declined (attempt "
+            f"#{decision.sequence} is in the audit trail, marked not posted).",
+            decision=decision,
+            unavailable=unavailable,
+        )
+    return DecisionOutcome(decision, _waiting_jobs_apply(decision))
+
+
+def _waiting_jobs_apply(decision: Decision) -> int | None:
+    """Resume (accepted) or fail (declined) the jobs waiting on the form; the decision stands whatever happens here."""
+    try:
+        from downloads import services as download_services
+
+        if decision.status == DecisionStatus.ACCEPTED:
+            return download_services.download_jobs_resume_waiting(form=decision.kind)
+        reason = f"{FormKind(decision.kind).label} declined by compliance: {decision.comments}"
+        return download_services.download_jobs_fail_waiting(form=decision.kind, reason=reason)
+    except Exception:  # the record is already kept; a failure here must not hide that, only be seen
+        logger.exception("compliance: decision #%s recorded, but waiting downloads were not updated", decision.sequence)
+        return None
