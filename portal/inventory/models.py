@@ -1,1 +1,68 @@
-"""Models of the inventory app (they arrive with their own issue)."""
+"""The device inventory: what runs where, as the engineer (or NetBox, or a CSV) says it does."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from portal.catalog.versionkey import release_sort_key
+from portal.inventory.choices import DeviceSource, OsFamily
+
+
+class Tag(models.Model):
+    """A free label on devices (``core``, ``lab``, ``pci``); filterable in the list and the API."""
+
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Device(models.Model):
+    """One network device: its hardware (PID, serial), the release and image it runs, and where it sits."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    pid = models.CharField("PID", max_length=64, help_text="Cisco product ID, e.g. C9300-24P")
+    serial = models.CharField("serial number", max_length=64, blank=True)
+    current_release = models.CharField(max_length=64, blank=True, help_text="As Cisco writes it, e.g. 17.9.4a")
+    # current_release in Cisco order as text (portal.catalog.versionkey), so SQL can compare it with releases.
+    release_key = models.CharField(max_length=255, blank=True, editable=False)
+    running_image = models.CharField(max_length=255, blank=True, help_text="Image file name, e.g. cat9k_iosxe...bin")
+    os_family = models.CharField("OS family", max_length=16, choices=OsFamily.choices, default=OsFamily.OTHER)
+    site = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="devices")
+    notes = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=DeviceSource.choices, default=DeviceSource.MANUAL)
+    netbox_id = models.PositiveIntegerField("NetBox id", null=True, blank=True, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["hostname"]
+        indexes = [
+            # Each sortable column of the list, with hostname as the tie-break the list always adds.
+            models.Index(fields=["pid", "hostname"], name="device_pid_host"),
+            models.Index(fields=["site", "hostname"], name="device_site_host"),
+            models.Index(fields=["role", "hostname"], name="device_role_host"),
+            models.Index(fields=["os_family", "hostname"], name="device_os_host"),
+            models.Index(fields=["release_key", "hostname"], name="device_release_host"),
+            models.Index(fields=["updated"], name="device_updated"),
+            # The catalog refresh groups by (pid, current_release); recommendations by pid and release.
+            models.Index(fields=["pid", "current_release"], name="device_pid_release"),
+            models.Index(fields=["serial"], name="device_serial"),
+            models.Index(fields=["running_image"], name="device_image"),
+        ]
+
+    def __str__(self) -> str:
+        return self.hostname
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Keep the derived release key in step with the release text."""
+        self.release_key = release_sort_key(self.current_release)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "current_release" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "release_key"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,1 @@
+"""Everything that changes catalog state; see the modules (store, refresh, recommendations, standards, lookups)."""

@@ -1,0 +1,151 @@
+"""Devices: create, change, delete one; upsert many by hostname (imports, NetBox, seeding) in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.catalog.versionkey import release_sort_key
+from portal.inventory.choices import DeviceSource, OsFamily
+from portal.inventory.models import Device, Tag
+from portal.inventory.services.fields import DeviceInput
+
+BATCH = 500
+Progress = Callable[[int, int], None]
+_EDITABLE = ("pid", "serial", "current_release", "running_image", "os_family", "site", "role", "notes")
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert wrote: counts and the ids of every device it touched."""
+
+    created: int
+    updated: int
+    device_ids: tuple[int, ...]
+
+
+def _recompute(device_ids: Sequence[int]) -> None:
+    from portal.catalog.services.recommendations import recommendations_recompute
+
+    if device_ids:
+        recommendations_recompute(device_ids=device_ids)
+
+
+def tags_ensure(names: Iterable[str]) -> dict[str, int]:
+    """Tag ids by name, creating the tags that do not exist yet."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    Tag.objects.bulk_create([Tag(name=n) for n in wanted], ignore_conflicts=True, batch_size=BATCH)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), BATCH):
+        found.update(Tag.objects.filter(name__in=wanted[start : start + BATCH]).values_list("name", "id"))
+    return found
+
+
+def device_tags_replace(*, tags_by_device: dict[int, Sequence[str]]) -> None:
+    """Set the tags of many devices at once (two statements per batch instead of one per device)."""
+    if not tags_by_device:
+        return
+    tag_ids = tags_ensure(name for names in tags_by_device.values() for name in names)
+    through = Device.tags.through
+    ids = list(tags_by_device)
+    for start in range(0, len(ids), BATCH):
+        through.objects.filter(device_id__in=ids[start : start + BATCH]).delete()
+    links = [through(device_id=d, tag_id=tag_ids[n]) for d, names in tags_by_device.items() for n in names]
+    through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+
+
+def _existing(hostnames: list[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(hostnames), BATCH):
+        rows = Device.objects.filter(hostname__in=hostnames[start : start + BATCH])
+        found.update((h, (i, os)) for h, i, os in rows.values_list("hostname", "id", "os_family"))
+    return found
+
+
+def devices_upsert(
+    *,
+    entries: Sequence[DeviceInput],
+    source: str = DeviceSource.MANUAL,
+    progress: Progress | None = None,
+    recompute: bool = True,
+    extra: dict[str, dict[str, Any]] | None = None,
+) -> UpsertResult:
+    """Create the entries whose hostname is new and update the others (only the columns each entry gives).
+
+    One transaction: all entries are written or none. ``extra`` adds model fields per hostname (NetBox ids).
+    Recommendations of the touched devices are recomputed afterwards unless ``recompute`` is off.
+    """
+    now = timezone.now()
+    extra = extra or {}
+    with transaction.atomic():
+        existing = _existing([e.hostname for e in entries])
+        creates: list[Device] = []
+        updates: dict[str, list[Device]] = {}
+        for entry in entries:
+            values = {k: v for k, v in entry.values.items() if k in _EDITABLE}
+            values.update(extra.get(entry.hostname, {}))
+            if "current_release" in values:
+                values["release_key"] = release_sort_key(values["current_release"])
+            if entry.hostname in existing:
+                device_id, os_family = existing[entry.hostname]
+                if "os_family" not in values and os_family == OsFamily.OTHER:
+                    values["os_family"] = entry.guessed_os_family
+                values["updated"], values["source"] = now, source
+                # Entries that give the same columns are updated together (bulk_update wants one field list).
+                updates.setdefault(",".join(sorted(values)), []).append(Device(id=device_id, **values))
+            else:
+                values.setdefault("os_family", entry.guessed_os_family)
+                creates.append(Device(hostname=entry.hostname, source=source, created=now, updated=now, **values))
+        done = 0
+        for start in range(0, len(creates), BATCH):
+            Device.objects.bulk_create(creates[start : start + BATCH])
+            done += len(creates[start : start + BATCH])
+            if progress:
+                progress(done, len(entries))
+        for fields, devices in updates.items():
+            for start in range(0, len(devices), BATCH):
+                batch = devices[start : start + BATCH]
+                Device.objects.bulk_update(batch, fields.split(","))
+                done += len(batch)
+                if progress:
+                    progress(done, len(entries))
+        ids = _existing([e.hostname for e in entries])
+        device_tags_replace(tags_by_device={ids[e.hostname][0]: e.tags for e in entries if e.tags is not None})
+        device_ids = tuple(ids[e.hostname][0] for e in entries)
+        if recompute:
+            _recompute(device_ids)
+    return UpsertResult(len(creates), sum(len(d) for d in updates.values()), device_ids)
+
+
+def device_save(
+    *, device: Device, values: dict[str, Any], tags: Sequence[str] | None = None, source: str | None = None
+) -> Device:
+    """Create (``device.pk`` is None) or change one device from cleaned form/serializer values."""
+    with transaction.atomic():
+        for name, value in values.items():
+            if name in ("hostname", *_EDITABLE):
+                setattr(device, name, value)
+        if source and device.pk is None:
+            device.source = source
+        device.save()
+        if tags is not None:
+            device_tags_replace(tags_by_device={device.pk: list(tags)})
+        _recompute([device.pk])
+    return device
+
+
+def device_delete(*, device: Device) -> None:
+    """Delete one device (its recommendation goes with it)."""
+    device.delete()
+
+
+def devices_delete(*, device_ids: Sequence[int]) -> int:
+    """Delete many devices; returns how many were deleted."""
+    deleted, _ = Device.objects.filter(id__in=list(device_ids)).delete()
+    return deleted
