@@ -25,6 +25,7 @@ from portal.cisco.provider import get_client
 
 __all__ = [
     "DecisionOutcome",
+    "decision_append",
     "decision_submit",
     "form_snapshot_fetch",
     "form_snapshot_store",
@@ -144,8 +145,11 @@ def _chain_check(head: ChainHead | None) -> None:
         )
 
 
-def _decision_append(**fields: Any) -> Decision:
-    """Append one record to the chain; appends are serialised by the head row's lock (and prev_hash is unique)."""
+def decision_append(**fields: Any) -> Decision:
+    """Append one record to the chain as given (decision_submit is its caller, once the upstream has answered).
+
+    Appends are serialised by the head row's lock (and prev_hash is unique, so a fork cannot be stored).
+    """
     with transaction.atomic():
         ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
         head = ChainHead.objects.select_for_update().get(pk=1)
@@ -221,7 +225,7 @@ def decision_submit(
             "Review the new form and decide again."
         )
     posted_ok, code, message, unavailable = _post_upstream(data.kind, values)
-    decision = _decision_append(
+    decision = decision_append(
         decided_by=decided_by,
         decided_by_username=decided_by.get_username(),
         decided_by_role=decider_role(decided_by),
