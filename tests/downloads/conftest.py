@@ -16,7 +16,8 @@ from downloads.choices import TERMINAL_STATES, JobState
 from downloads.models import DownloadJob
 from portal.cisco.provider import reset_client
 from tests.downloads import catalog
-from tests.fixtures.simulator import FAST_QPS, Simulator
+from tests.fixtures.simulator import CLIENT_ID, CLIENT_SECRET, FAST_QPS, Simulator
+from tests.fixtures.worker import WorkerProcess, child_env, worker_command
 
 
 class ConnectionRecorder:
@@ -64,6 +65,31 @@ def dl_sim(simulator_factory, dl_catalog) -> Iterator[Simulator]:
     sim.close()
 
 
+def upstream_env(sim_url: str, token_url: str) -> dict[str, str]:
+    """The environment of a worker process aimed at the simulator (only 127.0.0.1 allowed for downloads)."""
+    return {
+        "PORTAL_UPSTREAM_URL": sim_url,
+        "PORTAL_TOKEN_URL": token_url,
+        "PORTAL_CLIENT_ID": CLIENT_ID,
+        "PORTAL_CLIENT_SECRET": CLIENT_SECRET,
+        "PORTAL_UPSTREAM_QPS": "200",
+        "PORTAL_UPSTREAM_RETRY_BACKOFF": "0.05",
+        "PORTAL_UPSTREAM_RETRY_BACKOFF_MAX": "0.3",
+        "PORTAL_ALLOWED_DOWNLOAD_HOSTS": "127.0.0.1",
+    }
+
+
+@pytest.fixture(scope="session")
+def shared_worker(django_db_setup, django_db_blocker, simulator_factory, dl_catalog, tmp_path_factory):
+    """One real worker for the tests that need no special environment (starting one per test costs seconds)."""
+    sim = simulator_factory(dl_catalog, "--qps", FAST_QPS)
+    with django_db_blocker.unblock():
+        env = child_env(**upstream_env(sim.url, sim.token_url))
+    worker = WorkerProcess(worker_command(2), env, tmp_path_factory.mktemp("worker") / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
 @dataclass
 class DlUpstream:
     sim: Simulator
@@ -73,16 +99,7 @@ class DlUpstream:
 @pytest.fixture
 def dl_upstream(dl_sim, settings) -> Iterator[DlUpstream]:
     """Depot (this process and workers started with ``**dl_upstream.env``) aimed at ``dl_sim``."""
-    env = {
-        "PORTAL_UPSTREAM_URL": dl_sim.url,
-        "PORTAL_TOKEN_URL": dl_sim.token_url,
-        "PORTAL_CLIENT_ID": dl_sim.client_id,
-        "PORTAL_CLIENT_SECRET": dl_sim.client_secret,
-        "PORTAL_UPSTREAM_QPS": "200",
-        "PORTAL_UPSTREAM_RETRY_BACKOFF": "0.05",
-        "PORTAL_UPSTREAM_RETRY_BACKOFF_MAX": "0.3",
-        "PORTAL_ALLOWED_DOWNLOAD_HOSTS": "127.0.0.1",
-    }
+    env = upstream_env(dl_sim.url, dl_sim.token_url)
     settings.PORTAL_UPSTREAM_URL = dl_sim.url
     settings.PORTAL_TOKEN_URL = dl_sim.token_url
     settings.PORTAL_CLIENT_ID = dl_sim.client_id

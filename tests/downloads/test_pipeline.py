@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("name", ["dl-plain.bin", "dl-cloud.bin"])
-def test_default_and_cloud_urls_are_fetched_through_their_redirects(dl_upstream, start_worker, name):
-    worker = start_worker(**dl_upstream.env)
+def test_default_and_cloud_urls_are_fetched_through_their_redirects(dl_upstream, shared_worker, name):
+    worker = shared_worker
     job = download_job_request(pid=catalog.PID, image_name=name)
     job = wait_job(job.pk, worker=worker)
     want = catalog.expected(name)
