@@ -1,0 +1,58 @@
+"""Over real HTTP with the simulator and a real worker: a download held for the K9 form resumes by itself once an
+officer accepts, and the worker's signal receiver fetched the form the officer answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from compliance.choices import FormKind
+from compliance.models import Decision, FormSnapshot
+from downloads.choices import JobState
+from downloads.models import DownloadJob
+from downloads.services import download_job_request
+from tests.compliance.conftest import page_post
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+CRYPTO = {"pid": "SIM-DL-1", "image_name": "sim-crypto-k9.bin", "mdf_id": "999000001"}
+
+
+def wait_for(predicate: Callable[[], object], what: str, worker=None, timeout: float = 60) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}\n{worker.output() if worker else ''}")
+
+
+def job_in(job_id: int, *states: str) -> DownloadJob | None:
+    job = DownloadJob.objects.get(pk=job_id)
+    return job if job.state in states else None
+
+
+def test_a_download_waiting_on_k9_resumes_by_itself_once_an_officer_accepts(client, officer, engineer, upstream,
+                                                                            start_worker):  # fmt: skip
+    upstream.sim.post("compliance/eula", {"status": "Accepted"}).raise_for_status()  # only K9 stands in the way
+    worker = start_worker(**upstream.env)
+    job = download_job_request(**CRYPTO, requested_by=engineer)
+    held = wait_for(lambda: job_in(job.pk, JobState.AWAITING_COMPLIANCE, JobState.FAILED), "the K9 hold", worker)
+    assert held.state == JobState.AWAITING_COMPLIANCE, held.reason
+    assert held.waiting_for == "k9" and held.upstream_code == "K9_FORM_ACC"
+    # The worker's receiver of job_awaiting_compliance fetched the form: the officer answers what Cisco asks now.
+    snapshot = wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9).first(), "the K9 snapshot", worker)
+    assert snapshot.sub_app_version == "9"
+
+    client.force_login(officer)
+    assert "sim-crypto-k9.bin" in client.get("/compliance/").content.decode()
+    response = page_post(client, "k9", status="Accepted", bus_function="COMM_OR_CIVIL", confirm="on")
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Decision.objects.get().posted_ok
+
+    done = wait_for(lambda: job_in(job.pk, JobState.STORED, JobState.FAILED, JobState.BLOCKED), "the download", worker)
+    assert done.state == JobState.STORED, done.reason
+    assert done.stored_image.size == 20000
+    assert "sim-crypto-k9.bin" not in client.get("/compliance/").content.decode()
