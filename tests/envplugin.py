@@ -11,13 +11,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _run = uuid.uuid4().hex[:8]
+_var = ROOT / "var" / "test" / f"{_worker}-{_run}"
 
-_var = ROOT / "var" / "test" / _worker
 if "PORTAL_VAR_DIR" not in os.environ:
-    # Stale broker messages or partial files from an earlier run must not leak into this one.
-    shutil.rmtree(_var, ignore_errors=True)
+    # A folder per run: two runs in one tree (or xdist workers) never share a database, broker or storage.
     os.environ["PORTAL_VAR_DIR"] = str(_var)
 os.environ.setdefault("PORTAL_CELERY_QUEUE", f"depot-test-{_worker}-{_run}")
 os.environ.setdefault("PORTAL_CELERY_KEY_PREFIX", f"depot-test-{_run}:")
 os.environ.setdefault("PORTAL_CACHE_PREFIX", f"depot-test-{_run}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+
+def pytest_unconfigure(config) -> None:
+    if os.environ.get("PORTAL_VAR_DIR") == str(_var):
+        shutil.rmtree(_var, ignore_errors=True)
