@@ -7,3 +7,11 @@ class CatalogConfig(AppConfig):
     name = "portal.catalog"
     label = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self) -> None:
+        from portal.core.navigation import NavLink, register
+
+        register(NavLink("engineer", "Releases", "catalog:product-list", "catalog.view_release", order=20))
+        register(NavLink("engineer", "Dashboard", "catalog:dashboard", "inventory.view_device", order=15))
+        register(NavLink("engineer", "Standards", "catalog:standard-list", "catalog.view_standardrelease", order=25))
+        register(NavLink("engineer", "Catalog refresh", "catalog:refresh-list", "catalog.refresh_catalog", order=60))

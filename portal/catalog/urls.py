@@ -1,1 +1,23 @@
-urlpatterns: list = []
+"""Catalog pages under /catalog/ and the fleet dashboard at /dashboard/."""
+
+from django.urls import path
+
+from portal.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("catalog/", views.product_list_view, name="product-list"),
+    path("catalog/products/<str:pid>/", views.product_detail_view, name="product-detail"),
+    path("catalog/standards/", views.standard_list_view, name="standard-list"),
+    path("catalog/standards/new/", views.standard_create_view, name="standard-create"),
+    path("catalog/standards/<int:pk>/delete/", views.standard_delete_view, name="standard-delete"),
+    path("catalog/refresh/", views.refresh_list_view, name="refresh-list"),
+    path("catalog/refresh/start/", views.refresh_start_view, name="refresh-start"),
+    path("catalog/refresh/<int:pk>/progress/", views.refresh_progress_view, name="refresh-progress"),
+    path("catalog/refresh/running-images/", views.running_images_check_view, name="running-images-check"),
+    path("catalog/images/", views.image_lookup_view, name="image-lookup"),
+    path("catalog/fleet/download/", views.fleet_download_view, name="fleet-download"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export_view, name="dashboard-export"),
+]

@@ -1,0 +1,302 @@
+"""Serializers of the catalog API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from portal.catalog.models import (
+    CatalogRefresh,
+    Image,
+    ImageStatus,
+    Product,
+    Recommendation,
+    Release,
+    SoftwareType,
+    StandardRelease,
+)
+from portal.catalog.text import plain_text
+from portal.cisco.client import MAX_IMAGES
+
+
+class SoftwareTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SoftwareType
+        fields = ["id", "type_id", "name"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    release_count = serializers.IntegerField(read_only=True)
+    device_count = serializers.IntegerField(read_only=True, allow_null=True)
+    standard_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "pid",
+            "mdf_id",
+            "mdf_concept_name",
+            "fetched_at",
+            "release_count",
+            "device_count",
+            "standard_count",
+        ]
+
+
+class ImageExceptionSerializer(serializers.Serializer):
+    """An upstream exception on an image; the message is plain text (markup removed)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    """An image of a release, with its checksums and what stands in its way."""
+
+    exceptions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Image
+        fields = [
+            "id",
+            "guid",
+            "name",
+            "size",
+            "md5",
+            "sha512",
+            "description",
+            "feature_set",
+            "min_dram",
+            "min_flash",
+            "crypto",
+            "contract_required",
+            "is_related",
+            "is_deleted",
+            "deleted_date",
+            "release_date",
+            "deferral_notice",
+            "software_advisory",
+            "psirt",
+            "docs",
+            "exceptions",
+            "metadata_trans_id",
+            "fetched_at",
+        ]
+
+    def get_exceptions(self, image: Image) -> list[dict[str, str]]:
+        return [
+            {"code": str(e.get("code", "")), "message": plain_text(str(e.get("message", "")))} for e in image.exceptions
+        ]
+
+
+class ImageListSerializer(ImageSerializer):
+    """An image with the release and PID it belongs to."""
+
+    pid = serializers.CharField(source="release.product.pid", read_only=True)
+    mdf_id = serializers.CharField(source="release.product.mdf_id", read_only=True)
+    release_version = serializers.CharField(source="release.version", read_only=True)
+    release_id = serializers.IntegerField(read_only=True)
+
+    class Meta(ImageSerializer.Meta):
+        fields = ["pid", "mdf_id", "release_id", "release_version", *ImageSerializer.Meta.fields]
+
+
+class StandardBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StandardRelease
+        fields = ["id", "site", "role", "scope_text"]
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    """A release (newest first in Cisco order in lists) with its images and the standards that name it."""
+
+    pid = serializers.CharField(source="product.pid", read_only=True)
+    software_type = SoftwareTypeSerializer(read_only=True)
+    images = ImageSerializer(many=True, read_only=True)
+    standards = StandardBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "pid",
+            "software_type",
+            "operating_system",
+            "version",
+            "fcs_date",
+            "lifecycle",
+            "is_suggested",
+            "is_deleted",
+            "is_deferred",
+            "psirt",
+            "message",
+            "catalog_message",
+            "field_notice",
+            "security_advisory",
+            "docs",
+            "metadata_trans_id",
+            "fetched_at",
+            "images",
+            "standards",
+        ]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    """A standard release: write ``release`` (id), ``site`` and ``role``; the PID follows from the release."""
+
+    pid = serializers.CharField(source="product.pid", read_only=True)
+    version = serializers.CharField(source="release.version", read_only=True)
+    release = serializers.PrimaryKeyRelatedField(queryset=Release.objects.select_related("product"))
+    created_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = StandardRelease
+        fields = [
+            "id",
+            "pid",
+            "release",
+            "version",
+            "site",
+            "role",
+            "scope_text",
+            "note",
+            "created_by",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["scope_text", "created", "updated"]
+        validators = []  # the (product, site, role) scope is checked by the service
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    """A device's recommendation: target, reason in words, dashboard flags."""
+
+    device = serializers.IntegerField(source="device_id", read_only=True)
+    hostname = serializers.CharField(source="device.hostname", read_only=True)
+    pid = serializers.CharField(source="device.pid", read_only=True)
+    site = serializers.CharField(source="device.site", read_only=True)
+    role = serializers.CharField(source="device.role", read_only=True)
+    current_release = serializers.CharField(source="device.current_release", read_only=True)
+    running_image = serializers.CharField(source="device.running_image", read_only=True)
+    target_release = serializers.CharField(
+        source="target_release.version", read_only=True, allow_null=True, default=None
+    )
+    target_release_id = serializers.IntegerField(read_only=True, allow_null=True)
+    target_image = serializers.CharField(source="target_image.name", read_only=True, allow_null=True, default=None)
+    target_image_guid = serializers.CharField(source="target_image.guid", read_only=True, allow_null=True, default=None)
+    standard_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "device",
+            "hostname",
+            "pid",
+            "site",
+            "role",
+            "current_release",
+            "running_image",
+            "target_release",
+            "target_release_id",
+            "target_image",
+            "target_image_guid",
+            "standard_id",
+            "reason",
+            "reason_text",
+            "on_standard",
+            "upgrade_available",
+            "running_deleted",
+            "running_deferred",
+            "psirt",
+            "computed_at",
+        ]
+
+
+class RefreshSerializer(serializers.ModelSerializer):
+    """A catalog refresh and its progress."""
+
+    percent = serializers.IntegerField(read_only=True)
+    requested_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = CatalogRefresh
+        fields = [
+            "id",
+            "state",
+            "trigger",
+            "requested_by",
+            "pairs_total",
+            "pairs_done",
+            "pairs_failed",
+            "percent",
+            "calls",
+            "records",
+            "created",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ImageSearchRequestSerializer(serializers.Serializer):
+    pid = serializers.CharField(max_length=64)
+    image_names = serializers.ListField(
+        child=serializers.CharField(max_length=255), min_length=1, max_length=MAX_IMAGES
+    )
+
+
+class ImageSearchResultSerializer(serializers.Serializer):
+    releases = ReleaseSerializer(many=True)
+    invalid_images = serializers.ListField(child=serializers.CharField())
+
+
+class ImageStatusRequestSerializer(serializers.Serializer):
+    image_names = serializers.ListField(child=serializers.CharField(max_length=255), min_length=1, max_length=50)
+
+
+class ImageStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImageStatus
+        fields = [
+            "name",
+            "known",
+            "software_type_name",
+            "size",
+            "md5",
+            "sha512",
+            "is_deleted",
+            "deleted_date",
+            "is_deferred",
+            "release_fcs_date",
+            "checked_at",
+        ]
+
+
+class ReportSerializer(serializers.Serializer):
+    """The fleet report: totals per bucket, per OS family (chart data) and the PIDs with most upgrades."""
+
+    counts = serializers.DictField(child=serializers.IntegerField())
+    by_os_family = serializers.DictField()
+    top_pids = serializers.ListField(child=serializers.DictField())
+
+
+class FleetDownloadRequestSerializer(serializers.Serializer):
+    """Devices by id, or every device matching device-list filters (e.g. {"status": "upgrade_available"})."""
+
+    device_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    filters = serializers.DictField(child=serializers.CharField(), required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("device_ids") and attrs.get("filters") is None:
+            raise serializers.ValidationError("Give device_ids or filters.")
+        return attrs
+
+
+class FleetJobSerializer(serializers.Serializer):
+    image_name = serializers.CharField()
+    job_id = serializers.IntegerField()
+
+
+class FleetDownloadResultSerializer(serializers.Serializer):
+    jobs = FleetJobSerializer(many=True)
+    devices = serializers.IntegerField()
+    without_target = serializers.IntegerField()

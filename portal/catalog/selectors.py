@@ -1,0 +1,219 @@
+"""Reads of the catalog that pages, the API and other apps share; each is a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from portal.catalog.choices import FleetStatus, Reason
+from portal.catalog.models import CatalogRefresh, Image, Product, Recommendation, Release, StandardRelease
+from portal.catalog.versionkey import release_sort_key
+from portal.inventory.choices import OsFamily
+from portal.inventory.models import Device
+
+_NO_TARGET = (Reason.NO_CATALOG, Reason.NO_RELEASES)
+STATUS_FILTERS: dict[str, Q] = {
+    FleetStatus.ON_STANDARD: Q(recommendation__on_standard=True),
+    FleetStatus.OFF_STANDARD: Q(recommendation__standard__isnull=False, recommendation__on_standard=False),
+    FleetStatus.NO_STANDARD: Q(recommendation__standard__isnull=True),
+    FleetStatus.UPGRADE_AVAILABLE: Q(recommendation__upgrade_available=True),
+    FleetStatus.UP_TO_DATE: Q(recommendation__upgrade_available=False) & ~Q(recommendation__reason__in=_NO_TARGET),
+    FleetStatus.RUNNING_DELETED: Q(recommendation__running_deleted=True),
+    FleetStatus.RUNNING_DEFERRED: Q(recommendation__running_deferred=True),
+    FleetStatus.PSIRT: Q(recommendation__psirt=True),
+    FleetStatus.NO_CATALOG: Q(recommendation__isnull=True) | Q(recommendation__reason__in=_NO_TARGET),
+}
+# The dashboard's tiles, in order.
+DASHBOARD_BUCKETS = (
+    FleetStatus.ON_STANDARD,
+    FleetStatus.OFF_STANDARD,
+    FleetStatus.UPGRADE_AVAILABLE,
+    FleetStatus.RUNNING_DELETED,
+    FleetStatus.RUNNING_DEFERRED,
+    FleetStatus.PSIRT,
+    FleetStatus.NO_STANDARD,
+    FleetStatus.NO_CATALOG,
+)
+# The chart: one stacked bar per OS family with these exclusive states.
+CHART_STATES = (
+    ("on_standard", "on its standard", Q(recommendation__on_standard=True)),
+    (
+        "upgrade",
+        "upgrade available",
+        Q(recommendation__upgrade_available=True) & ~Q(recommendation__on_standard=True),
+    ),
+    (
+        "current",
+        "up to date",
+        Q(recommendation__upgrade_available=False)
+        & ~Q(recommendation__on_standard=True)
+        & ~Q(recommendation__reason__in=_NO_TARGET),
+    ),
+    ("unknown", "no catalog data", STATUS_FILTERS[FleetStatus.NO_CATALOG]),
+)
+
+
+def status_q(status: str) -> Q:
+    """The device filter of a dashboard bucket (unknown names match nothing)."""
+    return STATUS_FILTERS.get(status, Q(pk__in=[]))
+
+
+def devices_recommended_image(*, image_name: str) -> QuerySet[Device]:
+    """Devices whose recommendation points at an image of that name (for the downloads app)."""
+    return Device.objects.filter(recommendation__target_image__name=image_name).order_by("hostname")
+
+
+def dashboard_counts(devices: QuerySet[Device] | None = None) -> dict[str, int]:
+    """Total and per-bucket device counts in one aggregate query."""
+    devices = Device.objects.all() if devices is None else devices
+    aggregates = {"total": Count("id")}
+    aggregates.update({bucket: Count("id", filter=STATUS_FILTERS[bucket]) for bucket in DASHBOARD_BUCKETS})
+    return devices.order_by().aggregate(**aggregates)
+
+
+def dashboard_chart(devices: QuerySet[Device] | None = None) -> dict:
+    """Per OS family, how many devices are in each exclusive state (one grouped query); Chart.js-ready."""
+    devices = Device.objects.all() if devices is None else devices
+    rows = (
+        devices.order_by()
+        .values("os_family")
+        .annotate(**{key: Count("id", filter=q) for key, _, q in CHART_STATES})
+        .order_by("os_family")
+    )
+    labels = dict(OsFamily.choices)
+    rows = list(rows)
+    return {
+        "labels": [labels.get(r["os_family"], r["os_family"]) for r in rows],
+        "datasets": [{"key": key, "label": label, "data": [r[key] for r in rows]} for key, label, _ in CHART_STATES],
+    }
+
+
+def dashboard_by_pid(devices: QuerySet[Device] | None = None, limit: int = 15) -> list[dict]:
+    """The PIDs with the most devices that have an upgrade available (one grouped query)."""
+    devices = Device.objects.all() if devices is None else devices
+    return list(
+        devices.order_by()
+        .values("pid")
+        .annotate(
+            devices=Count("id"),
+            upgrade=Count("id", filter=STATUS_FILTERS[FleetStatus.UPGRADE_AVAILABLE]),
+            on_standard=Count("id", filter=STATUS_FILTERS[FleetStatus.ON_STANDARD]),
+        )
+        .order_by("-upgrade", "-devices", "pid")[:limit]
+    )
+
+
+def recommendations_for_report(devices: QuerySet[Device]) -> QuerySet[Device]:
+    """Devices with their recommendation joined (for the report list and its CSV export)."""
+    return devices.select_related(
+        "recommendation",
+        "recommendation__target_release",
+        "recommendation__target_image",
+        "recommendation__standard",
+    )
+
+
+def report_csv_rows(devices: QuerySet[Device]) -> Iterator[list[str]]:
+    """The fleet report as CSV rows (header first), streamed in chunks."""
+    yield [
+        "hostname",
+        "pid",
+        "site",
+        "role",
+        "os_family",
+        "current_release",
+        "running_image",
+        "target_release",
+        "target_image",
+        "reason",
+        "on_standard",
+        "upgrade_available",
+        "running_deleted",
+        "running_deferred",
+        "psirt",
+    ]
+    for device in recommendations_for_report(devices).iterator(chunk_size=2000):
+        rec = getattr(device, "recommendation", None)
+        flags = ("on_standard", "upgrade_available", "running_deleted", "running_deferred", "psirt")
+        yield [
+            device.hostname,
+            device.pid,
+            device.site,
+            device.role,
+            device.get_os_family_display(),
+            device.current_release,
+            device.running_image,
+            rec.target_release.version if rec and rec.target_release else "",
+            rec.target_image.name if rec and rec.target_image else "",
+            rec.reason_text if rec else "not computed yet",
+            *[("yes" if rec and getattr(rec, flag) else "no") for flag in flags],
+        ]
+
+
+# --- releases ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseFilter:
+    """The release browser's filters."""
+
+    above: str = ""  # a version: only releases above it
+    suggested_only: bool = False
+    software_type_id: int | None = None
+    hide_deleted: bool = False
+
+
+def releases_of_product(product: Product, filters: ReleaseFilter | None = None) -> QuerySet[Release]:
+    """A product's releases, newest first in Cisco order, with images, software type and device counts.
+
+    Three queries whatever the number of releases and images (images and standards come in prefetches)."""
+    filters = filters or ReleaseFilter()
+    releases = Release.objects.filter(product=product).select_related("product", "software_type")
+    if filters.above:
+        releases = releases.filter(sort_key__gt=release_sort_key(filters.above))
+    if filters.suggested_only:
+        releases = releases.filter(is_suggested=True)
+    if filters.software_type_id:
+        releases = releases.filter(software_type_id=filters.software_type_id)
+    if filters.hide_deleted:
+        releases = releases.filter(is_deleted=False)
+    standards = StandardRelease.objects.filter(product=product).order_by("site", "role")
+    return releases.prefetch_related(
+        Prefetch("images", queryset=Image.objects.order_by("is_related", "name")),
+        Prefetch("standards", queryset=standards),
+    ).order_by("-sort_key", "software_type__name")
+
+
+def device_counts_by_release(product: Product) -> dict[str, int]:
+    """How many devices of the product run each release, by release sort key (one grouped query)."""
+    rows = Device.objects.filter(pid=product.pid).order_by().values("release_key").annotate(n=Count("id"))
+    return {row["release_key"]: row["n"] for row in rows}
+
+
+def products_with_counts(search: str = "") -> QuerySet[Product]:
+    """Products with their release count and the number of inventory devices of each PID."""
+    products = Product.objects.all()
+    if search:
+        products = products.filter(Q(pid__icontains=search) | Q(mdf_concept_name__icontains=search))
+    devices = Device.objects.filter(pid=OuterRef("pid")).order_by().values("pid").annotate(n=Count("id")).values("n")
+    return products.annotate(
+        release_count=Count("releases", distinct=True),
+        device_count=Subquery(devices),
+        standard_count=Count("standards", distinct=True),
+    ).order_by("pid")
+
+
+def refresh_latest() -> CatalogRefresh | None:
+    """The newest catalog refresh."""
+    return CatalogRefresh.objects.select_related("requested_by").order_by("-created").first()
+
+
+def recommendation_of(device: Device) -> Recommendation | None:
+    """A device's stored recommendation with its rows joined (one query)."""
+    return (
+        Recommendation.objects.select_related("target_release", "target_image", "standard", "current")
+        .filter(device=device)
+        .first()
+    )

@@ -1,0 +1,237 @@
+"""Catalog pages: products and their releases, standards, the fleet dashboard, refreshes, image look-ups."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.catalog.browser import release_context
+from portal.catalog.choices import FleetStatus, RefreshTrigger
+from portal.catalog.forms import FleetDownloadForm, ImageSearchForm, ImageStatusForm, StandardForm
+from portal.catalog.models import CatalogRefresh, ImageStatus, Product, StandardRelease
+from portal.catalog.selectors import (
+    DASHBOARD_BUCKETS,
+    dashboard_by_pid,
+    dashboard_chart,
+    dashboard_counts,
+    products_with_counts,
+    report_csv_rows,
+)
+from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
+from portal.catalog.services.lookups import image_search, image_status_check
+from portal.catalog.services.refresh import catalog_refresh_start
+from portal.catalog.services.standards import standard_release_delete, standard_release_set
+from portal.catalog.text import plain_text
+from portal.cisco.exceptions import AsdError
+from portal.inventory.filters import DeviceFilter
+from portal.inventory.models import Device
+from portal.inventory.streaming import csv_stream
+
+logger = logging.getLogger(__name__)
+
+
+def _next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@permission_required("catalog.view_product", raise_exception=True)
+def product_list_view(request: HttpRequest) -> HttpResponse:
+    """Products in the catalog with release, standard and device counts."""
+    search = request.GET.get("q", "").strip()
+    page = Paginator(products_with_counts(search), 50).get_page(request.GET.get("page"))
+    return render(request, "catalog/product_list.html", {"page": page, "q": search})
+
+
+@permission_required("catalog.view_release", raise_exception=True)
+def product_detail_view(request: HttpRequest, pid: str) -> HttpResponse:
+    """The release browser of one PID."""
+    product = get_object_or_404(Product, pid=pid)
+    return render(request, "catalog/product_detail.html", release_context(request, product))
+
+
+@permission_required("catalog.view_standardrelease", raise_exception=True)
+def standard_list_view(request: HttpRequest) -> HttpResponse:
+    """Every standard release with its scope."""
+    standards = StandardRelease.objects.select_related("product", "release", "created_by").order_by(
+        "product__pid", "site", "role"
+    )
+    page = Paginator(standards, 100).get_page(request.GET.get("page"))
+    return render(request, "catalog/standard_list.html", {"page": page})
+
+
+@permission_required("catalog.add_standardrelease", raise_exception=True)
+@require_POST
+def standard_create_view(request: HttpRequest) -> HttpResponse:
+    """Mark a release as standard for its PID (and a site and/or role when given)."""
+    form = StandardForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Could not set the standard: " + "; ".join(e for es in form.errors.values() for e in es)
+        )
+        return redirect(_next(request, "catalog:standard-list"))
+    data = form.cleaned_data
+    try:
+        standard = standard_release_set(
+            release=data["release"], site=data["site"], role=data["role"], note=data["note"], user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{standard.release.version} is now the standard for {standard.product.pid} ({standard.scope_text}).",
+        )
+    return redirect(_next(request, "catalog:standard-list"))
+
+
+@permission_required("catalog.delete_standardrelease", raise_exception=True)
+@require_POST
+def standard_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a standard."""
+    standard = get_object_or_404(StandardRelease.objects.select_related("product", "release"), pk=pk)
+    text = f"{standard.product.pid} {standard.scope_text}"
+    standard_release_delete(standard=standard)
+    messages.success(request, f"Standard removed for {text}.")
+    return redirect(_next(request, "catalog:standard-list"))
+
+
+def _dashboard_devices(request: HttpRequest):
+    return DeviceFilter(request.GET, queryset=Device.objects.all()).qs
+
+
+@permission_required("inventory.view_device", raise_exception=True)
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Fleet report: counts per bucket (links drill down to the devices), a chart per OS family, top PIDs."""
+    devices = Device.objects.all()
+    counts = dashboard_counts(devices)
+    labels = dict(FleetStatus.choices)
+    tiles = [{"key": b, "label": labels[b], "count": counts[b]} for b in DASHBOARD_BUCKETS]
+    context = {
+        "total": counts["total"],
+        "tiles": tiles,
+        "chart": dashboard_chart(devices),
+        "top_pids": dashboard_by_pid(devices),
+    }
+    return render(request, "catalog/dashboard.html", context)
+
+
+@permission_required("inventory.view_device", raise_exception=True)
+@require_GET
+def dashboard_export_view(request: HttpRequest) -> StreamingHttpResponse:
+    """The fleet report per device as CSV (the device list's filters apply, e.g. ?status=upgrade_available)."""
+    return csv_stream(report_csv_rows(_dashboard_devices(request)), "fleet-report.csv")
+
+
+@permission_required("catalog.view_release", raise_exception=True)
+def refresh_list_view(request: HttpRequest) -> HttpResponse:
+    """Recent refreshes, the running one with a live progress bar, and the start buttons."""
+    refreshes = CatalogRefresh.objects.select_related("requested_by").order_by("-created")[:20]
+    latest_check = ImageStatus.objects.order_by("-checked_at").values_list("checked_at", flat=True).first()
+    context = {"refreshes": refreshes, "latest_check": latest_check, "statuses": ImageStatus.objects.count()}
+    return render(request, "catalog/refresh_list.html", context)
+
+
+@permission_required("catalog.refresh_catalog", raise_exception=True)
+@require_POST
+def refresh_start_view(request: HttpRequest) -> HttpResponse:
+    """Start a refresh (or show the one already running)."""
+    refresh, created = catalog_refresh_start(trigger=RefreshTrigger.PAGE, requested_by=request.user)
+    if created:
+        messages.success(request, f"Refresh #{refresh.pk} started over {refresh.pairs_total} (PID, release) pairs.")
+    else:
+        messages.info(request, f"Refresh #{refresh.pk} is already running.")
+    return redirect("catalog:refresh-list")
+
+
+@permission_required("catalog.view_release", raise_exception=True)
+@require_GET
+def refresh_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls (it stops polling once the refresh has finished)."""
+    refresh = get_object_or_404(CatalogRefresh, pk=pk)
+    failed = refresh.pairs.filter(state="failed").order_by("pid")[:10]
+    return render(request, "catalog/_refresh_progress.html", {"refresh": refresh, "failed": failed})
+
+
+@permission_required("catalog.refresh_catalog", raise_exception=True)
+@require_POST
+def running_images_check_view(request: HttpRequest) -> HttpResponse:
+    """Queue a status check of every running image of the inventory (metadata/images, five names per call)."""
+    from portal.catalog.tasks import running_images_check
+
+    running_images_check.delay()
+    messages.success(request, "Status check of the running images queued.")
+    return redirect("catalog:refresh-list")
+
+
+@permission_required("catalog.view_image", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def image_lookup_view(request: HttpRequest) -> HttpResponse:
+    """Image search by PID and names (metadata/pidimage) and status of image names (metadata/images)."""
+    search_form = ImageSearchForm(prefix="search")
+    status_form = ImageStatusForm(prefix="status", initial={"names": request.GET.get("names", "")})
+    context: dict = {}
+    if request.method == "POST" and "search-pid" in request.POST:
+        search_form = ImageSearchForm(request.POST, prefix="search")
+        if search_form.is_valid():
+            context["search"] = _run(
+                request,
+                image_search,
+                pid=search_form.cleaned_data["pid"],
+                image_names=search_form.cleaned_data["names"],
+            )
+    elif request.method == "POST":
+        status_form = ImageStatusForm(request.POST, prefix="status")
+        if status_form.is_valid():
+            context["statuses"] = _run(request, image_status_check, image_names=status_form.cleaned_data["names"])
+    context.update(search_form=search_form, status_form=status_form)
+    return render(request, "catalog/image_lookup.html", context)
+
+
+def _run(request: HttpRequest, service, **kwargs):
+    """Call an upstream look-up; an upstream error becomes a message (its text sanitised), not a 500."""
+    try:
+        return service(**kwargs)
+    except AsdError as exc:
+        logger.info("upstream look-up failed: %s", exc)
+        messages.error(
+            request, f"The upstream answered: {plain_text(exc.message)}" + (f" ({exc.code})" if exc.code else "")
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return None
+
+
+@permission_required("downloads.add_downloadjob", raise_exception=True)
+@require_POST
+def fleet_download_view(request: HttpRequest) -> HttpResponse:
+    """Request the target images of the selected devices (or of all the list's filters match): one download
+    job per distinct image."""
+    form = FleetDownloadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Select devices first.")
+        return redirect(_next(request, "inventory:device-list"))
+    if form.cleaned_data["all_matching"]:
+        from django.http import QueryDict
+
+        devices = DeviceFilter(QueryDict(form.cleaned_data["query"]), queryset=Device.objects.all()).qs
+    else:
+        devices = Device.objects.filter(pk__in=[d.pk for d in form.cleaned_data["device"]])
+    try:
+        result = fleet_download_request(devices=devices, requested_by=request.user)
+    except FleetDownloadUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, result.summary)
+    return redirect(_next(request, "inventory:device-list"))

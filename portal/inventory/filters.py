@@ -1,0 +1,65 @@
+"""The device list's filters, shared by the page and the API (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from portal.catalog.choices import FleetStatus
+from portal.catalog.selectors import status_q
+from portal.inventory.choices import OsFamily
+from portal.inventory.models import Device
+
+SORTS = (
+    ("hostname", "hostname"),
+    ("pid", "pid"),
+    ("release_key", "current_release"),
+    ("site", "site"),
+    ("role", "role"),
+    ("os_family", "os_family"),
+    ("updated", "updated"),
+)
+
+
+class HostnameTieBreakOrdering(django_filters.OrderingFilter):
+    """Sorting with hostname as the last key, so pages never overlap and the (column, hostname) indexes apply."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        fields = [self.get_ordering_value(v) for v in (value or []) if v]
+        if not fields:
+            return qs.order_by("hostname")
+        return qs.order_by(*fields, *([] if fields[-1].lstrip("-") == "hostname" else ["hostname"]))
+
+
+class DeviceFilter(django_filters.FilterSet):
+    """Search, facets and sorting of devices."""
+
+    q = django_filters.CharFilter(method="search", label="Search")
+    pid = django_filters.CharFilter(field_name="pid", lookup_expr="iexact", label="PID")
+    os_family = django_filters.ChoiceFilter(choices=OsFamily.choices, label="OS family")
+    site = django_filters.CharFilter(field_name="site", lookup_expr="iexact")
+    role = django_filters.CharFilter(field_name="role", lookup_expr="iexact")
+    tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")
+    release = django_filters.CharFilter(field_name="current_release", lookup_expr="iexact", label="Release")
+    status = django_filters.ChoiceFilter(choices=FleetStatus.choices, method="by_status", label="Status")
+    ordering = HostnameTieBreakOrdering(fields=SORTS, label="Sort")
+
+    class Meta:
+        model = Device
+        fields = ["q", "pid", "os_family", "site", "role", "tag", "release", "status"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Hostname, serial, PID or running image containing the text."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(hostname__icontains=value)
+            | Q(serial__icontains=value)
+            | Q(pid__icontains=value)
+            | Q(running_image__icontains=value)
+        )
+
+    def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A dashboard bucket."""
+        return queryset.filter(status_q(value)) if value else queryset

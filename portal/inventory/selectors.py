@@ -1,0 +1,64 @@
+"""Reads of the inventory for pages, the API and exports; each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch, QuerySet
+
+from portal.inventory.models import Device, Tag
+from portal.inventory.services.fields import COLUMNS
+
+EXPORT_EXTRA = ("target_release", "target_image", "recommendation")
+
+
+def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
+    """Devices with what the list shows joined: tags (one prefetch query) and the recommendation's target."""
+    queryset = Device.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "recommendation", "recommendation__target_release", "recommendation__target_image"
+    ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def device_detail(pk: int) -> Device:
+    """One device with its tags and recommendation rows (raises Device.DoesNotExist)."""
+    return (
+        Device.objects.select_related(
+            "recommendation",
+            "recommendation__target_release",
+            "recommendation__target_image",
+            "recommendation__standard",
+            "recommendation__current",
+        )
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .get(pk=pk)
+    )
+
+
+def devices_csv_rows(queryset: QuerySet[Device]) -> Iterator[list[str]]:
+    """The devices as CSV rows (header first): the import columns, so the file imports back, plus the target."""
+    yield [*COLUMNS, *EXPORT_EXTRA]
+    rows = queryset.select_related("recommendation__target_release", "recommendation__target_image")
+    rows = rows.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    for device in rows.iterator(chunk_size=2000):
+        rec = getattr(device, "recommendation", None)
+        yield [
+            device.hostname,
+            device.pid,
+            device.serial,
+            device.current_release,
+            device.running_image,
+            device.get_os_family_display(),
+            device.site,
+            device.role,
+            ";".join(tag.name for tag in device.tags.all()),
+            device.notes,
+            rec.target_release.version if rec and rec.target_release else "",
+            rec.target_image.name if rec and rec.target_image else "",
+            rec.reason_text if rec else "",
+        ]
+
+
+def distinct_values(field: str, limit: int = 500) -> list[str]:
+    """Distinct non-empty values of a column (sites, roles) for filter suggestions."""
+    return list(Device.objects.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()[:limit])

@@ -1,0 +1,204 @@
+"""Inventory pages: the device list (filters, search, sort, pages, CSV export), detail, edit, imports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.catalog.browser import device_release_context
+from portal.catalog.choices import FleetStatus
+from portal.inventory.choices import DeviceSource
+from portal.inventory.filters import SORTS, DeviceFilter
+from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
+from portal.inventory.models import Device
+from portal.inventory.selectors import device_detail, device_list, devices_csv_rows
+from portal.inventory.services.devices import device_delete, device_save
+from portal.inventory.services.fields import split_tags
+from portal.inventory.services.imports import ImportFileError, devices_import_csv
+from portal.inventory.services.netbox import NetBoxError, netbox_sync, skipped_text
+from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
+from portal.inventory.streaming import csv_stream
+
+PAGE_SIZE = 50
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@permission_required("inventory.view_device", raise_exception=True)
+def device_list_view(request: HttpRequest) -> HttpResponse:
+    """Devices with filters, search, sorting and pages (a fixed number of queries per page)."""
+    filterset = DeviceFilter(request.GET, queryset=device_list())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sorts": [public for _, public in SORTS],
+        "current_sort": request.GET.get("ordering", ""),
+        "query_no_page": _query_without(request, "page"),
+        "query_no_sort": _query_without(request, "page", "ordering"),
+        "query": request.GET.urlencode(),
+        "status_label": dict(FleetStatus.choices).get(request.GET.get("status", "")),
+    }
+    return render(request, "inventory/device_list.html", context)
+
+
+@permission_required("inventory.view_device", raise_exception=True)
+def device_export_view(request: HttpRequest) -> StreamingHttpResponse:
+    """The (filtered) list as CSV, in the import's columns plus the recommended target."""
+    rows = DeviceFilter(request.GET, queryset=Device.objects.all()).qs
+    return csv_stream(devices_csv_rows(rows), "devices.csv")
+
+
+@permission_required("inventory.view_device", raise_exception=True)
+def device_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One device: its facts, its recommendation with the reason, and its product's releases."""
+    try:
+        device = device_detail(pk)
+    except Device.DoesNotExist:
+        raise Http404("No such device") from None
+    context = {"device": device, "recommendation": getattr(device, "recommendation", None)}
+    context.update(device_release_context(request, device))
+    return render(request, "inventory/device_detail.html", context)
+
+
+def _device_form(request: HttpRequest, device: Device) -> HttpResponse:
+    form = DeviceForm(request.POST or None, instance=device)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in DeviceForm.Meta.fields}
+        created = device.pk is None
+        device = device_save(
+            device=device, values=values, tags=form.cleaned_data["tags_text"], source=DeviceSource.MANUAL
+        )
+        messages.success(request, f"{device.hostname} {'created' if created else 'saved'}.")
+        return redirect("inventory:device-detail", pk=device.pk)
+    return render(request, "inventory/device_form.html", {"form": form, "device": device})
+
+
+@permission_required("inventory.add_device", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def device_create_view(request: HttpRequest) -> HttpResponse:
+    """Enter one device by hand."""
+    return _device_form(request, Device())
+
+
+@permission_required("inventory.change_device", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def device_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one device."""
+    return _device_form(request, get_object_or_404(Device, pk=pk))
+
+
+@permission_required("inventory.delete_device", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def device_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete one device."""
+    device = get_object_or_404(Device, pk=pk)
+    if request.method == "POST":
+        device_delete(device=device)
+        messages.success(request, f"{device.hostname} deleted.")
+        return redirect("inventory:device-list")
+    return render(request, "inventory/device_confirm_delete.html", {"device": device})
+
+
+def _import_context(**forms: object) -> dict:
+    context = {
+        "csv_form": CsvImportForm(),
+        "show_form": ShowVersionForm(),
+        "netbox_configured": bool(settings.PORTAL_NETBOX_URL),
+        "columns_doc": COLUMNS_DOC,
+    }
+    context.update(forms)
+    return context
+
+
+COLUMNS_DOC = [
+    ("hostname", "required, unique; the key: a row with a known hostname updates that device"),
+    ("pid", "required; Cisco product ID, e.g. C9300-24P"),
+    ("serial", "serial number"),
+    ("current_release", "as Cisco writes it: 17.9.4a, 17.09.04a, 15.2(7)E8, 9.3(10), 9.16(4)19"),
+    ("running_image", "image file name, e.g. cat9k_iosxe.17.09.04a.SPA.bin"),
+    ("os_family", "IOS, IOS XE, NX-OS, ASA, AireOS, IOS XR or other; guessed when empty"),
+    ("site", "site name (standards can be scoped to it)"),
+    ("role", "role, e.g. access or core (standards can be scoped to it)"),
+    ("tags", "separated by ; or , e.g. pci;critical"),
+    ("notes", "free text"),
+]
+
+
+@permission_required("inventory.add_device", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def device_import_view(request: HttpRequest) -> HttpResponse:
+    """Import page: CSV upload (POST here), show version paste and NetBox sync (their own POST URLs)."""
+    if request.method != "POST":
+        return render(request, "inventory/device_import.html", _import_context())
+    form = CsvImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        try:
+            result = devices_import_csv(file=form.cleaned_data["file"], skip_invalid=form.cleaned_data["skip_invalid"])
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+    if result is not None and result.imported:
+        messages.success(request, f"Import done: {result.summary}")
+        if not result.errors and not result.warnings:
+            return redirect(reverse("inventory:device-list") + "?ordering=-updated")
+    status = 200 if result is None or result.imported else 400
+    context = _import_context(csv_form=form, result=result)
+    return render(request, "inventory/device_import.html", context, status=status)
+
+
+@permission_required("inventory.add_device", raise_exception=True)
+@require_POST
+def device_import_show_view(request: HttpRequest) -> HttpResponse:
+    """Create or update a device from pasted show version / show inventory."""
+    form = ShowVersionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            facts = show_parse(
+                show_version=data["show_version"], show_inventory=data["show_inventory"], platform=data["platform"]
+            )
+            device_id, created = device_from_show(
+                facts=facts,
+                hostname=data["hostname"],
+                site=data["site"],
+                role=data["role"],
+                tags=split_tags(data["tags"]) if data["tags"].strip() else None,
+            )
+        except ShowParseError as exc:
+            form.add_error("show_version", str(exc))
+        else:
+            for warning in facts.warnings:
+                messages.warning(request, warning)
+            verb = "created" if created else "updated"
+            messages.success(request, f"{facts.hostname or data['hostname']} {verb} from show version.")
+            return redirect("inventory:device-detail", pk=device_id)
+    return render(request, "inventory/device_import.html", _import_context(show_form=form), status=400)
+
+
+@permission_required("inventory.add_device", raise_exception=True)
+@require_POST
+def device_netbox_sync_view(request: HttpRequest) -> HttpResponse:
+    """Create or update devices from NetBox (URL and token from settings)."""
+    try:
+        result = netbox_sync()
+    except NetBoxError as exc:
+        messages.error(request, f"NetBox sync failed: {exc}")
+        return redirect("inventory:device-import")
+    messages.success(
+        request, f"NetBox: {result.seen} devices seen, {result.created} created, {result.updated} updated."
+    )
+    if result.skipped:
+        messages.warning(request, f"Skipped {len(result.skipped)}: {skipped_text(result.skipped)}")
+    return redirect(reverse("inventory:device-list") + "?ordering=-updated")

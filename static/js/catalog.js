@@ -1,0 +1,46 @@
+// Inventory and catalog pages: the fleet chart (data from a json_script tag) and "select all" boxes.
+(function () {
+  "use strict";
+
+  const COLOURS = { on_standard: "#1a7f37", upgrade: "#d4a72c", current: "#0b5cad", unknown: "#afb8c1" };
+
+  function drawFleetChart() {
+    const canvas = document.getElementById("fleet-chart");
+    const source = document.getElementById("fleet-chart-data");
+    if (!canvas || !source || typeof window.Chart === "undefined") {
+      return;
+    }
+    const data = JSON.parse(source.textContent);
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map((set) => ({
+          label: set.label,
+          data: set.data,
+          backgroundColor: COLOURS[set.key] || "#888",
+        })),
+      },
+      options: {
+        responsive: true,
+        animation: false,
+        plugins: { legend: { position: "bottom" } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    });
+  }
+
+  function selectAll(event) {
+    const box = event.target.closest(".select-all");
+    if (!box) {
+      return;
+    }
+    const form = box.closest("form");
+    form.querySelectorAll(`input[type=checkbox][name="${box.dataset.target}"]`).forEach((item) => {
+      item.checked = box.checked;
+    });
+  }
+
+  document.addEventListener("change", selectAll);
+  document.addEventListener("DOMContentLoaded", drawFleetChart);
+})();
