@@ -1,0 +1,84 @@
+"""The compliance officer's journey in a real browser: the queue badge, the K9 form as Cisco delivers it,
+accept, and the held download moves on by itself (simulator over HTTP, a real worker, Chromium)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from compliance.choices import FormKind
+from compliance.models import Decision, FormSnapshot
+from downloads.choices import JobState
+from downloads.models import DownloadJob
+from downloads.services import download_job_request
+from tests.factories_compliance import audit_rows_clear
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CRYPTO = {"pid": "SIM-DL-1", "image_name": "sim-crypto-k9.bin", "mdf_id": "999000001"}
+
+
+@pytest.fixture
+def simulator(sample_simulator):
+    """The simulator on the small sample catalog (SIM-DL-1 has a 20 kB K9 image); ``upstream`` builds on it."""
+    return sample_simulator
+
+
+@pytest.fixture(autouse=True)
+def _audit_rows_cleared(transactional_db) -> Iterator[None]:
+    yield
+    audit_rows_clear()  # before pytest-django's flush, which the append-only guard would refuse
+
+
+def wait_for(predicate: Callable[[], object], what: str, timeout: float = 60) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def job_state(job_id: int) -> str:
+    return DownloadJob.objects.values_list("state", flat=True).get(pk=job_id)
+
+
+def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login, officer, engineer, upstream,
+                                                                    start_worker):  # fmt: skip
+    upstream.sim.post("compliance/eula", {"status": "Accepted"}).raise_for_status()
+    start_worker(**upstream.env)
+    job = download_job_request(**CRYPTO, requested_by=engineer)
+    wait_for(lambda: job_state(job.pk) == JobState.AWAITING_COMPLIANCE, "the job to wait on the K9 form")
+    wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9).exists(), "the worker to fetch the K9 form")
+
+    login("off", "pw-off")
+    badge = page.locator("#badge-compliance-queue")
+    assert badge.inner_text() == "1"
+    page.click("nav >> text=Compliance queue")
+    queue_row = page.locator(f"#queue-k9 #job-{job.pk}")
+    assert "sim-crypto-k9.bin" in queue_row.inner_text() and "K9_FORM_ACC" in queue_row.inner_text()
+
+    page.click("#open-k9")
+    page.wait_for_url("**/compliance/forms/k9/")
+    form = page.locator("#form-k9")
+    assert "Business division's function" in form.inner_text()  # Cisco's label, from k9Content
+    assert "Encryption Software Registration" in form.inner_text()
+    assert page.locator("#cisco-user").is_visible()
+    assert page.input_value("#id_file_names") == "sim-crypto-k9.bin"
+    page.check("#bus-commercial")
+    page.check("#confirm")
+    page.click("#accept")
+
+    page.wait_for_url("**/compliance/")
+    assert "1 waiting download(s) resumed" in page.locator(".messages").inner_text()
+    assert page.locator("#badge-compliance-queue").count() == 0
+    decision = Decision.objects.get()
+    assert decision.posted_ok and decision.decided_by == officer and decision.status == "Accepted"
+
+    wait_for(lambda: job_state(job.pk) in (JobState.STORED, JobState.FAILED, JobState.BLOCKED), "the download")
+    assert job_state(job.pk) == JobState.STORED, DownloadJob.objects.get(pk=job.pk).reason
+    page.reload()
+    assert page.locator(f"#job-{job.pk}").count() == 0
+    assert "Nothing waits on this form" in page.locator("#queue-k9").inner_text()
