@@ -104,15 +104,20 @@ class Processes:
             time.sleep(0.5)
 
     def stop(self) -> None:
+        # SIGTERM to each leader only: gunicorn and celery then stop their own children cleanly.
         for _, process in self.children:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
+                process.terminate()
+        deadline = time.monotonic() + 20
         for _, process in self.children:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                pass
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # whatever is left of its group
+            except ProcessLookupError:
+                pass
 
 
 def start() -> int:
