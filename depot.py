@@ -120,7 +120,14 @@ class Processes:
                 pass
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def start() -> int:
+    # Ctrl-C, and a SIGTERM from a service manager, both stop every process (even where SIGINT was ignored).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     setup()
     say("demo users, one per role (these passwords are new on every start):")
     manage("demo_users")
