@@ -92,22 +92,28 @@ def complete_from_store(job: DownloadJob, stored: StoredImage, reason: str = "Al
 
 def attach(job: DownloadJob, transfer: Transfer) -> bool:
     """Make ``job`` wait for a running transfer of its image (it completes with it)."""
-    moved = job_move(
-        job.pk,
-        JobState.AUTHORIZING,
-        state=JobState.DOWNLOADING,
-        transfer=transfer,
-        run_id="",
-        reason="Waiting for the transfer of this image that is already running.",
-        bytes_total=transfer.size,
-        expected_sha512=transfer.sha512,
-        expected_md5=transfer.md5,
-        expected_size=transfer.size,
-    )
+    try:
+        with transaction.atomic():
+            moved = job_move(
+                job.pk,
+                JobState.AUTHORIZING,
+                state=JobState.DOWNLOADING,
+                transfer=transfer,
+                run_id="",
+                reason="Waiting for the transfer of this image that is already running.",
+                bytes_total=transfer.size,
+                expected_sha512=transfer.sha512,
+                expected_md5=transfer.md5,
+                expected_size=transfer.size,
+            )
+    except IntegrityError:
+        moved = False  # the transfer ended (its row is gone) between our look and our attach
     # The leader may have finished between our look and our attach: then the file is there.
     stored = StoredImage.objects.filter(sha512=transfer.sha512).first()
-    if moved and stored is not None:
-        complete_from_store(job, stored)
+    if stored is not None:
+        return complete_from_store(job, stored)
+    if not moved:
+        _requeue(job)
     return moved
 
 

@@ -14,11 +14,13 @@ from django.utils import timezone
 from downloads import conf, storage
 from downloads.choices import ACTIVE_STATES, TERMINAL_STATES, JobState, StoredImageStatus
 from downloads.models import DownloadJob, StoredImage, Transfer
-from downloads.services.jobs import enqueue
+from downloads.services.jobs import enqueue, terminal_fields
 from downloads.storage import SweptFile
 from downloads.transfer.hashing import digest_file
 
 logger = logging.getLogger("downloads.recovery")
+
+MAX_REQUEUES = 5  # a job that kills its worker every time must not loop forever
 
 
 def _is_follower(job: DownloadJob) -> bool:
@@ -48,6 +50,11 @@ def download_jobs_requeue_stale(*, stale_after_seconds: float | None = None) -> 
     requeued = []
     for job in stale:
         if _is_follower(job):
+            continue
+        if job.requeues >= MAX_REQUEUES:
+            DownloadJob.objects.filter(pk=job.pk, state=job.state, heartbeat_at=job.heartbeat_at).update(
+                **terminal_fields(JobState.FAILED, f"Gave up after {MAX_REQUEUES} restarts of stopped workers.")
+            )
             continue
         if job.transfer is not None and job.transfer.leader_id != job.pk:
             Transfer.objects.filter(pk=job.transfer_id).update(leader=job)  # its leader ended: take it over

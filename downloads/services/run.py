@@ -64,6 +64,15 @@ def download_job_run(*, job_id: int) -> None:
     run = uuid.uuid4().hex
     if not _claim(job_id, run):
         return
+    try:
+        _run(job_id, run)
+    finally:
+        # Whatever happened, the job is not ours any more; after an unexpected error its stale heartbeat
+        # brings it back through download_jobs_requeue_stale (a bounded number of times).
+        _release(job_id, run)
+
+
+def _run(job_id: int, run: str) -> None:
     job = DownloadJob.objects.get(pk=job_id)
     if job.state in (JobState.QUEUED, JobState.AUTHORIZING):
         job_move(job.pk, [JobState.QUEUED, JobState.AUTHORIZING], state=JobState.AUTHORIZING, reason="Authorizing.")
@@ -81,7 +90,6 @@ def download_job_run(*, job_id: int) -> None:
     transfer = job.transfer
     if job.state in _RUNNING and transfer is not None and transfer.leader_id == job.pk:
         run_transfer(job, transfer, run)
-    _release(job_id, run)
 
 
 class ProgressWriter:
@@ -228,7 +236,13 @@ def _verify_and_store(transfer: Transfer, partial, digests: Digests) -> bool:
 
 
 def _fail_transfer(transfer: Transfer, reason: str, code: str = "", **extra: str) -> None:
-    """Every job of the transfer fails with the same reason (they would all get the same bytes)."""
+    """Every job of the transfer fails with the same reason (they would all get the same bytes).
+
+    A partial with bytes in it stays for a retry to resume (the sweep removes it after a day); an empty one goes.
+    """
+    partial = storage.partial_path(transfer.sha512)
+    if partial.exists() and partial.stat().st_size == 0:
+        partial.unlink(missing_ok=True)
     _transfer_jobs(transfer).update(**terminal_fields(JobState.FAILED, reason, upstream_code=code[:64], **extra))
     transfer.delete()
 
