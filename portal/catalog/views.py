@@ -229,7 +229,8 @@ def fleet_download_view(request: HttpRequest) -> HttpResponse:
     else:
         devices = Device.objects.filter(pk__in=[d.pk for d in form.cleaned_data["device"]])
     try:
-        result = fleet_download_request(devices=devices, requested_by=request.user)
+        source = "fleet" if form.cleaned_data["all_matching"] else "devices"
+        result = fleet_download_request(devices=devices, requested_by=request.user, source=source)
     except FleetDownloadUnavailable as exc:
         messages.error(request, str(exc))
     else:

@@ -21,12 +21,17 @@ class FleetDownloadResult:
     jobs: tuple[tuple[str, int], ...]
     devices: int
     without_target: int
+    refused: tuple[tuple[str, str], ...] = ()  # (image name, why the downloads app refused it)
 
     @property
     def summary(self) -> str:
         """One line for a message."""
         text = f"{len(self.jobs)} download job(s) requested for {self.devices} device(s)"
-        return text + (f"; {self.without_target} device(s) have no target image." if self.without_target else ".")
+        if self.without_target:
+            text += f"; {self.without_target} device(s) have no target image"
+        if self.refused:
+            text += "; refused: " + ", ".join(f"{name} ({why})" for name, why in self.refused[:5])
+        return text + "."
 
 
 def _service():
@@ -56,12 +61,16 @@ def fleet_download_request(
     images: dict[str, tuple[str, str, str]] = {}
     for name, guid, pid, mdf_id in rows:
         images.setdefault(name, (guid, pid, mdf_id))  # one job per image: storage is content-addressed
-    jobs = []
+    jobs, refused = [], []
     for name, (guid, pid, mdf_id) in images.items():
-        job = request_job(
-            pid=pid, image_name=name, image_guid=guid, mdf_id=mdf_id, requested_by=requested_by, source=source
-        )
+        try:
+            job = request_job(
+                pid=pid, image_name=name, image_guid=guid, mdf_id=mdf_id, requested_by=requested_by, source=source
+            )
+        except ValueError as exc:  # the downloads app's DownloadRequestInvalid (an unsafe name, say)
+            refused.append((name, str(exc)))
+            continue
         jobs.append((name, job.pk))
     total = devices.count()
     with_target = devices.filter(recommendation__target_image__isnull=False).count()
-    return FleetDownloadResult(tuple(jobs), total, total - with_target)
+    return FleetDownloadResult(tuple(jobs), total, total - with_target, tuple(refused))

@@ -196,19 +196,30 @@ def _standard_for(catalog: ProductCatalog, site: str, role: str) -> StandardInfo
     return max(fitting, key=lambda s: s.specificity, default=None)
 
 
+_AUXILIARY = ("EPLD", "ROMMON", "DEVICE MANAGER", "FIRMWARE", "SMU", "BOOT")
+MIN_PREFIX = 5  # shorter shared prefixes ("c93", "asa") say nothing about the packaging
+
+
 def _software_type(catalog: ProductCatalog, profile: Profile, current: ReleaseInfo | None) -> int | None:
-    """The software type a device's upgrades come from: the one of its release or image, else by OS family."""
+    """The software type a device's upgrades come from: the one of its release, else of the image whose name is
+    closest to what it runs (NX-OS system vs EPLD, ASA vs ASDM), else a main type named for its OS family."""
     if current is not None:
         return current.software_type_id
-    image = catalog.images_by_name.get(profile.running_image)
-    if image is not None:
-        release = catalog.release(image.release_id)
-        return release.software_type_id if release else None
+    if profile.running_image:
+        best = max(
+            (img for imgs in catalog.images.values() for img in imgs),
+            key=lambda img: (_common_prefix(img.name, profile.running_image), -img.id),
+            default=None,
+        )
+        if best is not None and _common_prefix(best.name, profile.running_image) >= MIN_PREFIX:
+            release = catalog.release(best.release_id)
+            return release.software_type_id if release else None
     word = _TYPE_WORDS.get(profile.os_family)
     if word:
-        for release in catalog.releases:
-            if word in release.software_type_name.upper():
-                return release.software_type_id
+        named = [r for r in catalog.releases if word in r.software_type_name.upper()]
+        main = [r for r in named if not any(aux in r.software_type_name.upper() for aux in _AUXILIARY)]
+        if main or named:
+            return (main or named)[0].software_type_id
     return None
 
 
