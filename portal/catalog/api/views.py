@@ -152,6 +152,11 @@ class ImageViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Image.objects.select_related("release__product").order_by("name", "id")
 
+    def get_permissions(self):
+        if self.action in ("search", "status"):  # look-ups: reading rights suffice
+            return [has_perms("catalog.view_image")()]
+        return super().get_permissions()
+
     @extend_schema(
         summary="Search a PID's releases by image names (metadata/pidimage, synchronous)",
         request=ImageSearchRequestSerializer,

@@ -147,10 +147,11 @@ def devices_import_rows(
     if columns is not None:
         missing = [c for c in REQUIRED if c not in set(columns)]
         header_errors = [RowError(1, c, "required column missing from the header") for c in missing]
-    entries, errors, skipped = _validate(rows, first_row, None if header_errors else progress)
-    errors = header_errors + errors
     count = sum(1 for r in rows if r)
-    if header_errors or (errors and not skip_invalid):
+    if header_errors:  # every row would repeat the same complaint
+        return ImportResult(False, count, errors=tuple(header_errors), warnings=tuple(warnings))
+    entries, errors, skipped = _validate(rows, first_row, progress)
+    if errors and not skip_invalid:
         return ImportResult(False, count, errors=tuple(errors), warnings=tuple(warnings))
     written = devices_upsert(entries=entries, source=source, progress=progress)
     return ImportResult(

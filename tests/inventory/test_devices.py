@@ -1,0 +1,163 @@
+"""Device list (filters, search, sort, pages, CSV export), detail, create/edit/delete, admin and the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from portal.catalog.services.recommendations import recommendations_recompute
+from portal.inventory.models import Device
+from portal.inventory.services.imports import devices_import_csv
+from tests.factories_inventory import DeviceFactory, catalog_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _hostnames(response) -> list[str]:
+    return [d.hostname for d in response.context["page"].object_list]
+
+
+@pytest.fixture
+def fleet():
+    catalog_of("C9300-24P", [("17.3.8a", "suggested"), ("17.9.4", "psirt"), ("17.12.4", "suggested")])
+    DeviceFactory(hostname="ber-core-1", site="ber1", role="core", current_release="17.12.4", serial="SNX1")
+    DeviceFactory(hostname="ber-acc-1", site="ber1", role="access", current_release="17.3.8a")
+    DeviceFactory(hostname="lon-acc-1", site="lon1", role="access", current_release="17.9.4")
+    nexus = DeviceFactory(
+        hostname="ams-leaf-1", pid="N9K-C93180YC-FX", current_release="9.3(10)", os_family="nx_os", site="ams1"
+    )
+    nexus.tags.create(name="pci")
+    recommendations_recompute()
+
+
+def test_list_filters_search_and_sort(client, engineer, fleet):
+    client.force_login(engineer)
+    assert _hostnames(client.get("/devices/")) == ["ams-leaf-1", "ber-acc-1", "ber-core-1", "lon-acc-1"]
+    assert _hostnames(client.get("/devices/?site=BER1&role=access")) == ["ber-acc-1"]
+    assert _hostnames(client.get("/devices/?q=snx1")) == ["ber-core-1"]
+    assert _hostnames(client.get("/devices/?tag=pci")) == ["ams-leaf-1"]
+    assert _hostnames(client.get("/devices/?os_family=nx_os")) == ["ams-leaf-1"]
+    assert _hostnames(client.get("/devices/?status=upgrade_available")) == ["ber-acc-1", "lon-acc-1"]
+    assert _hostnames(client.get("/devices/?status=psirt")) == ["lon-acc-1"]
+    assert _hostnames(client.get("/devices/?status=no_catalog")) == ["ams-leaf-1"]
+    # Cisco order, not text order: 9.3(10) < 17.3.8a < 17.9.4 < 17.12.4
+    by_release = _hostnames(client.get("/devices/?ordering=current_release"))
+    assert by_release == ["ams-leaf-1", "ber-acc-1", "lon-acc-1", "ber-core-1"]
+    assert _hostnames(client.get("/devices/?ordering=-current_release"))[0] == "ber-core-1"
+
+
+def test_list_pages(client, engineer):
+    DeviceFactory.create_batch(120)
+    client.force_login(engineer)
+    first = client.get("/devices/")
+    assert len(first.context["page"].object_list) == 50 and first.context["page"].paginator.num_pages == 3
+    last = client.get("/devices/?page=3")
+    assert len(last.context["page"].object_list) == 20
+
+
+def test_export_csv_of_the_filtered_list_imports_back(client, engineer, fleet):
+    client.force_login(engineer)
+    response = client.get("/devices/export.csv?site=ber1")
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["hostname"] for r in rows] == ["ber-acc-1", "ber-core-1"]
+    assert rows[0]["target_release"] == "17.12.4"
+    Device.objects.all().delete()
+    result = devices_import_csv(file=text)
+    assert result.imported and result.created == 2 and any("target_release" in w for w in result.warnings)
+
+
+def test_detail_shows_facts_recommendation_and_releases(client, engineer, fleet):
+    client.force_login(engineer)
+    device = Device.objects.get(hostname="ber-acc-1")
+    response = client.get(f"/devices/{device.pk}/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "17.12.4 is the newest suggested release above 17.3.8a." in text
+    versions = [r.version for r in response.context["releases"]]
+    assert versions == ["17.12.4", "17.9.4"]  # above the current release, newest first
+    everything = client.get(f"/devices/{device.pk}/?all=on")
+    assert [r.version for r in everything.context["releases"]] == ["17.12.4", "17.9.4", "17.3.8a"]
+
+
+def test_create_edit_delete_pages(client, engineer):
+    client.force_login(engineer)
+    response = client.post(
+        "/devices/new/",
+        {
+            "hostname": "new-sw",
+            "pid": "C9300-24P",
+            "current_release": "17.9.4",
+            "os_family": "ios_xe",
+            "tags_text": "a, b",
+        },
+    )
+    device = Device.objects.get(hostname="new-sw")
+    assert response.status_code == 302 and sorted(device.tags.values_list("name", flat=True)) == ["a", "b"]
+    assert hasattr(device, "recommendation")
+    bad = client.post("/devices/new/", {"hostname": "new-sw", "pid": "C9300-24P", "os_family": "ios_xe"})
+    assert bad.status_code == 200 and "already exists" in bad.content.decode()
+    client.post(
+        f"/devices/{device.pk}/edit/",
+        {
+            "hostname": "new-sw",
+            "pid": "C9300-24P",
+            "current_release": "17.12.4",
+            "os_family": "ios_xe",
+            "tags_text": "",
+        },
+    )
+    device.refresh_from_db()
+    assert device.current_release == "17.12.4" and device.tags.count() == 0
+    assert client.post(f"/devices/{device.pk}/delete/").status_code == 302
+    assert not Device.objects.exists()
+
+
+def test_officer_reads_but_cannot_change(client, officer, fleet):
+    client.force_login(officer)
+    device = Device.objects.first()
+    assert client.get("/devices/").status_code == 200
+    assert client.get(f"/devices/{device.pk}/edit/").status_code == 403
+    assert client.post(f"/devices/{device.pk}/delete/").status_code == 403
+    assert client.get("/devices/new/").status_code == 403
+
+
+def test_user_without_role_sees_nothing(client, nobody):
+    client.force_login(nobody)
+    assert client.get("/devices/").status_code == 403
+
+
+def test_admin_pages(client, administrator, fleet):
+    client.force_login(administrator)
+    device = Device.objects.first()
+    for url in ["/admin/inventory/device/", f"/admin/inventory/device/{device.pk}/change/", "/admin/catalog/release/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_api_crud_and_filters(api_as, engineer, fleet):
+    api = api_as(engineer)
+    listing = api.get("/api/v1/devices/?site=ber1&ordering=-current_release").json()
+    assert [d["hostname"] for d in listing["results"]] == ["ber-core-1", "ber-acc-1"]
+    assert listing["results"][1]["recommendation"]["target_release"] == "17.12.4"
+    created = api.post(
+        "/api/v1/devices/", {"hostname": "api-sw", "pid": "C9300-24P", "current_release": "17.3.8a", "tags": ["x"]}
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["tags"] == ["x"] and body["source"] == "api" and body["recommendation"]["target_release"] == "17.12.4"
+    duplicate = api.post("/api/v1/devices/", {"hostname": "api-sw", "pid": "C9300-24P"})
+    assert duplicate.status_code == 400 and duplicate.json()["code"] == "invalid_input"
+    patched = api.patch(f"/api/v1/devices/{body['id']}/", {"site": "par1"})
+    assert patched.status_code == 200 and patched.json()["site"] == "par1" and patched.json()["tags"] == ["x"]
+    assert api.delete(f"/api/v1/devices/{body['id']}/").status_code == 204
+    export = api.get("/api/v1/devices/export/?status=psirt")
+    assert b"lon-acc-1" in b"".join(export.streaming_content)
+
+
+def test_api_needs_permissions(api_as, officer, nobody):
+    assert api_as(officer).get("/api/v1/devices/").status_code == 200
+    assert api_as(officer).post("/api/v1/devices/", {"hostname": "x", "pid": "y"}).status_code == 403
+    assert api_as(nobody).get("/api/v1/devices/").status_code == 403

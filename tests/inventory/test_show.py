@@ -1,0 +1,135 @@
+"""show version / show inventory of IOS, IOS XE, NX-OS and ASA parsed with ntc-templates (captures in captures/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal.inventory.choices import DeviceSource, OsFamily
+from portal.inventory.models import Device
+from portal.inventory.services.show import ShowParseError, show_parse
+
+CAPTURES = Path(__file__).parent / "captures"
+
+
+def _text(name: str) -> str:
+    return (CAPTURES / name).read_text()
+
+
+@pytest.mark.parametrize(
+    ("version", "inventory", "expected"),
+    [
+        (
+            "ios_xe_c9300_show_version.txt",
+            "ios_xe_c9300_show_inventory.txt",
+            ("cisco_ios", OsFamily.IOS_XE, "ber-acc-sw01", "C9300-24P", "FCW2319L0BX", "17.9.4a",
+             "cat9k_iosxe.17.09.04a.SPA.bin"),
+        ),
+        (
+            "ios_c2960x_show_version.txt",
+            None,
+            ("cisco_ios", OsFamily.IOS, "lon-acc-sw07", "WS-C2960X-48FPD-L", "FOC1932S0AB", "15.2(7)E8",
+             "c2960x-universalk9-mz.152-7.E8.bin"),
+        ),
+        (
+            "nxos_n9k_show_version.txt",
+            "nxos_n9k_show_inventory.txt",
+            ("cisco_nxos", OsFamily.NX_OS, "ams-dc-leaf01", "N9K-C93180YC-FX", "FDO23160JQ1", "9.3(10)",
+             "nxos.9.3.10.bin"),
+        ),
+        (
+            "asa_5516_show_version.txt",
+            "asa_5516_show_inventory.txt",
+            ("cisco_asa", OsFamily.ASA, "fra-fw01", "ASA5516", "JAD21410ABC", "9.16(4)19",
+             "asa9-16-4-19-lfbff-k8.SPA"),
+        ),
+    ],
+)  # fmt: skip
+def test_parse_real_captures(version, inventory, expected):
+    facts = show_parse(show_version=_text(version), show_inventory=_text(inventory) if inventory else "")
+    got = (
+        facts.platform,
+        facts.os_family,
+        facts.hostname,
+        facts.pid,
+        facts.serial,
+        facts.current_release,
+        facts.running_image,
+    )
+    assert got == expected
+
+
+def test_without_show_inventory_nxos_pid_is_rebuilt_and_a_warning_given():
+    facts = show_parse(show_version=_text("nxos_n9k_show_version.txt"))
+    assert facts.pid == "N9K-C93180YC-FX"
+    assert any("show inventory" in w for w in facts.warnings)
+
+
+def test_inventory_serial_beats_the_processor_board_id():
+    facts = show_parse(show_version=_text("ios_xe_c9300_show_version.txt"))
+    assert facts.serial == "FCW2319L0BX"  # System Serial Number, not Processor board ID FOC2318X0LK
+
+
+def test_garbage_is_refused():
+    with pytest.raises(ShowParseError):
+        show_parse(show_version="Juniper Networks JUNOS 21.4R3")
+    with pytest.raises(ShowParseError):
+        show_parse(show_version="   ")
+
+
+@pytest.mark.django_db
+def test_page_paste_creates_then_updates_the_device(client, engineer):
+    client.force_login(engineer)
+    data = {
+        "show_version": _text("ios_xe_c9300_show_version.txt"),
+        "show_inventory": _text("ios_xe_c9300_show_inventory.txt"),
+        "platform": "auto",
+        "site": "ber1",
+        "role": "access",
+        "tags": "core, pci",
+    }
+    response = client.post("/devices/import/show-version/", data)
+    assert response.status_code == 302
+    device = Device.objects.get(hostname="ber-acc-sw01")
+    assert response.url == f"/devices/{device.pk}/"
+    assert (device.pid, device.current_release, device.site, device.source) == (
+        "C9300-24P",
+        "17.9.4a",
+        "ber1",
+        DeviceSource.SHOW,
+    )
+    assert sorted(device.tags.values_list("name", flat=True)) == ["core", "pci"]
+    again = client.post("/devices/import/show-version/", {**data, "site": "", "tags": ""})
+    assert again.status_code == 302
+    assert Device.objects.count() == 1
+    device.refresh_from_db()
+    assert device.site == "ber1"  # not given the second time: left as it was
+
+
+@pytest.mark.django_db
+def test_page_paste_of_garbage_shows_the_problem(client, engineer):
+    client.force_login(engineer)
+    response = client.post("/devices/import/show-version/", {"show_version": "hello", "platform": "auto"})
+    assert response.status_code == 400
+    assert "does not look like show version" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_parse_only_then_save(api_as, engineer):
+    api = api_as(engineer)
+    body = {"show_version": _text("asa_5516_show_version.txt"), "show_inventory": _text("asa_5516_show_inventory.txt")}
+    parsed = api.post("/api/v1/devices/parse-show/", body, format="json")
+    assert parsed.status_code == 200
+    assert parsed.json()["facts"]["current_release"] == "9.16(4)19" and parsed.json()["device"] is None
+    assert Device.objects.count() == 0
+    saved = api.post("/api/v1/devices/parse-show/", {**body, "save": True, "site": "fra1"}, format="json")
+    assert saved.status_code == 200
+    assert saved.json()["created"] is True and saved.json()["device"]["hostname"] == "fra-fw01"
+    assert Device.objects.get().site == "fra1"
+
+
+@pytest.mark.django_db
+def test_api_parse_error_is_a_400_with_code(api_as, engineer):
+    response = api_as(engineer).post("/api/v1/devices/parse-show/", {"show_version": "nope"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "unparseable"
