@@ -393,4 +393,3 @@ class DeviceReleasesView(APIView):
             ),
         )
         return Response(ReleaseSerializer(rows, many=True).data)
-
