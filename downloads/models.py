@@ -31,7 +31,7 @@ class StoredImage(models.Model):
     release_version = models.CharField(max_length=100, blank=True)
     software_type = models.CharField(max_length=200, blank=True)
     verified_at = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=StoredImageStatus.choices, default=StoredImageStatus.OK)
+    check_status = models.CharField(max_length=16, choices=StoredImageStatus.choices, default=StoredImageStatus.OK)
     checked_at = models.DateTimeField(null=True, blank=True, help_text="Last re-hash by verify_storage.")
     created_at = models.DateTimeField(auto_now_add=True)
 

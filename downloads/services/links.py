@@ -25,6 +25,11 @@ def device_link_create(*, stored_image: StoredImage) -> str:
     return reverse("downloads:device-file", kwargs={"signed": token, "name": stored_image.name})
 
 
+def links_max_age() -> int:
+    """Seconds a device link stays valid."""
+    return conf.device_link_max_age_seconds()
+
+
 def device_link_resolve(*, signed: str, name: str) -> StoredImage | None:
     """The stored image a link names, or None when the signature is wrong, expired, or the name differs."""
     try:

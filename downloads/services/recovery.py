@@ -128,5 +128,5 @@ def stored_image_verify(*, image: StoredImage, progress: Callable[[int], None] |
         else:
             status = StoredImageStatus.CHANGED
             detail = f"now size {digests.size}, sha512 {digests.sha512[:32]}..., md5 {digests.md5}"
-    StoredImage.objects.filter(pk=image.pk).update(status=status, checked_at=timezone.now())
+    StoredImage.objects.filter(pk=image.pk).update(check_status=status, checked_at=timezone.now())
     return VerifyResult(image.pk, image.name, status, detail)

@@ -1,0 +1,146 @@
+"""API shapes of jobs and stored images (download URLs and cloud tokens never appear here)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from downloads.models import DownloadJob, StoredImage
+
+
+class JobRequestSerializer(serializers.Serializer):
+    """POST /downloads/jobs: one image of a PID."""
+
+    pid = serializers.CharField(max_length=100)
+    image_name = serializers.CharField(max_length=255, trim_whitespace=False)
+    image_guid = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    mdf_id = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+
+class ProgressSerializer(serializers.Serializer):
+    """Bytes done of total, rate in bytes per second, ETA in seconds (saved at most twice a second)."""
+
+    bytes_done = serializers.IntegerField()
+    bytes_total = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField()
+    rate = serializers.FloatField()
+    eta_seconds = serializers.IntegerField(allow_null=True)
+
+
+class DownloadJobSerializer(serializers.ModelSerializer):
+    """A job as the API shows it; ``upstream_message`` is the upstream's raw text (it may contain HTML)."""
+
+    url = serializers.SerializerMethodField()
+    state_label = serializers.CharField(source="get_state_display")
+    progress = serializers.SerializerMethodField()
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    stored_image = serializers.SerializerMethodField()
+    can_cancel = serializers.BooleanField(read_only=True)
+    can_retry = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DownloadJob
+        fields = [
+            "id",
+            "url",
+            "pid",
+            "image_name",
+            "image_guid",
+            "mdf_id",
+            "source",
+            "state",
+            "state_label",
+            "waiting_for",
+            "reason",
+            "upstream_code",
+            "upstream_message",
+            "release_version",
+            "expected_size",
+            "expected_md5",
+            "expected_sha512",
+            "actual_md5",
+            "actual_sha512",
+            "progress",
+            "stored_image",
+            "requested_by",
+            "runs",
+            "requeues",
+            "heartbeat_at",
+            "created_at",
+            "updated_at",
+            "started_at",
+            "finished_at",
+            "can_cancel",
+            "can_retry",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job: DownloadJob) -> str:
+        return self._absolute(reverse("api-download-job-detail", args=[job.pk]))
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, job: DownloadJob) -> dict:
+        return {
+            "bytes_done": job.bytes_done,
+            "bytes_total": job.bytes_total,
+            "percent": job.percent,
+            "rate": job.rate,
+            "eta_seconds": job.eta_seconds,
+        }
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_stored_image(self, job: DownloadJob) -> str | None:
+        if job.stored_image_id is None:
+            return None
+        return self._absolute(reverse("api-stored-image-detail", args=[job.stored_image_id]))
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class StoredImageSerializer(serializers.ModelSerializer):
+    """A verified stored file; ``file`` is its bytes (Range supported, checksums in headers)."""
+
+    url = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StoredImage
+        fields = [
+            "id",
+            "url",
+            "file",
+            "name",
+            "size",
+            "md5",
+            "sha512",
+            "image_guid",
+            "pid",
+            "mdf_id",
+            "release_version",
+            "software_type",
+            "verified_at",
+            "check_status",
+            "checked_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, image: StoredImage) -> str:
+        return self._absolute(reverse("api-stored-image-detail", args=[image.pk]))
+
+    def get_file(self, image: StoredImage) -> str:
+        return self._absolute(reverse("api-stored-image-file", args=[image.pk]))
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DeviceLinkSerializer(serializers.Serializer):
+    """A signed, expiring link a device can fetch without logging in."""
+
+    url = serializers.URLField()
+    copy_command = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the link stays valid.")

@@ -1,0 +1,163 @@
+"""Downloads API: request jobs (202 + the job's URL), follow and steer them, read and fetch stored images."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from downloads import services
+from downloads.api.serializers import (
+    DeviceLinkSerializer,
+    DownloadJobSerializer,
+    JobRequestSerializer,
+    StoredImageSerializer,
+)
+from downloads.choices import JobSource, JobState, StoredImageStatus
+from downloads.models import DownloadJob, StoredImage
+from downloads.serving import file_response
+from portal.core.api.exceptions import ServiceError
+from portal.core.api.schemas import ErrorSerializer
+
+
+class ActionPermissions(permissions.BasePermission):
+    """Reads need view_<model>; creating needs add_; cancel/retry need change_ (roles grant these)."""
+
+    def has_permission(self, request: Request, view: viewsets.GenericViewSet) -> bool:
+        model = view.queryset.model._meta
+        verb = {"create": "add", "cancel": "change", "retry": "change"}.get(view.action, "view")
+        return bool(request.user and request.user.has_perm(f"{model.app_label}.{verb}_{model.model_name}"))
+
+
+class JobFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=JobState.choices)
+    pid = filters.CharFilter(lookup_expr="iexact")
+    image_name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = DownloadJob
+        fields = ["state", "pid", "image_name", "waiting_for"]
+
+
+class ImageFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains")
+    check_status = filters.ChoiceFilter(choices=StoredImageStatus.choices)
+
+    class Meta:
+        model = StoredImage
+        fields = ["name", "pid", "sha512", "md5", "check_status"]
+
+
+_ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List download jobs (newest first)"),
+    retrieve=extend_schema(
+        summary="A download job with its progress", responses={200: DownloadJobSerializer, **_ERRORS}
+    ),
+)
+class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Download jobs: the database row is the truth about each one."""
+
+    queryset = DownloadJob.objects.select_related("requested_by", "stored_image")
+    serializer_class = DownloadJobSerializer
+    permission_classes = [permissions.IsAuthenticated, ActionPermissions]
+    filterset_class = JobFilter
+    search_fields = ["image_name", "pid"]
+    ordering_fields = ["created_at", "updated_at", "state"]
+
+    @extend_schema(
+        summary="Request a download",
+        description="Writes the job and queues it; answers 202 with the job (its URL also in Location). An image "
+        "already stored completes at once.",
+        request=JobRequestSerializer,
+        responses={202: DownloadJobSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = JobRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            job = services.download_job_request(**data.validated_data, requested_by=request.user, source=JobSource.API)
+        except services.DownloadRequestInvalid as exc:
+            raise ServiceError(str(exc), code=exc.code) from None
+        body = DownloadJobSerializer(job, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    @extend_schema(
+        summary="Cancel a job", request=None, responses={200: DownloadJobSerializer, **_ERRORS, 409: ErrorSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()
+        try:
+            job = services.download_job_cancel(job_id=job.pk, reason=f"Cancelled by {request.user.get_username()}.")
+        except services.JobActionRefused as exc:
+            raise ServiceError(str(exc), code=exc.code, status_code=409) from None
+        return Response(DownloadJobSerializer(job, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Retry a failed, cancelled or blocked job",
+        request=None,
+        responses={202: DownloadJobSerializer, **_ERRORS, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()
+        try:
+            job = services.download_job_retry(job_id=job.pk)
+        except services.JobActionRefused as exc:
+            raise ServiceError(str(exc), code=exc.code, status_code=409) from None
+        body = DownloadJobSerializer(job, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List stored (verified) images"),
+    retrieve=extend_schema(summary="A stored image", responses={200: StoredImageSerializer, **_ERRORS}),
+)
+class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Verified files in content-addressed storage."""
+
+    queryset = StoredImage.objects.all()
+    serializer_class = StoredImageSerializer
+    permission_classes = [permissions.IsAuthenticated, ActionPermissions]
+    filterset_class = ImageFilter
+    search_fields = ["name", "pid"]
+    ordering_fields = ["name", "verified_at", "size"]
+
+    def get_queryset(self) -> QuerySet[StoredImage]:
+        return super().get_queryset().order_by("name", "pk")
+
+    @extend_schema(
+        summary="The file's bytes",
+        description="Supports a single Range (206 + Content-Range; 416 past the end). Headers: X-Checksum-SHA512, "
+        "X-Checksum-MD5 (hex, whole file), Repr-Digest (sha-512, RFC 9530), Content-MD5 (base64, full answers "
+        "only), ETag (the sha512).",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+            416: OpenApiResponse(description="Range not satisfiable"),
+            404: ErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="file")
+    def file(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return file_response(request, self.get_object())
+
+    @extend_schema(
+        summary="A signed, expiring device link (no login needed to fetch it)",
+        request=None,
+        responses={200: DeviceLinkSerializer, **_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="link")
+    def link(self, request: Request, pk: str | None = None) -> Response:
+        url = request.build_absolute_uri(services.device_link_create(stored_image=self.get_object()))
+        body = {"url": url, "copy_command": f"copy {url} flash:", "expires_in": services.links_max_age()}
+        return Response(DeviceLinkSerializer(body).data)

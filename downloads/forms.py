@@ -1,0 +1,23 @@
+"""Forms of the downloads pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class JobRequestForm(forms.Form):
+    """The release browser's "Download" button (hidden fields) or a typed request."""
+
+    pid = forms.CharField(max_length=100)
+    image_name = forms.CharField(max_length=255, strip=False)
+    image_guid = forms.CharField(max_length=64, required=False)
+    mdf_id = forms.CharField(max_length=32, required=False)
+    next = forms.CharField(max_length=500, required=False)
+
+
+class JobFilterForm(forms.Form):
+    """Filters of the jobs list."""
+
+    state = forms.CharField(required=False)
+    pid = forms.CharField(required=False, max_length=100)
+    q = forms.CharField(required=False, max_length=255, label="Image name")
