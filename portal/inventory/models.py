@@ -50,10 +50,8 @@ class Device(models.Model):
             models.Index(fields=["os_family", "hostname"], name="device_os_host"),
             models.Index(fields=["release_key", "hostname"], name="device_release_host"),
             models.Index(fields=["updated"], name="device_updated"),
-            # The catalog refresh groups by (pid, current_release); recommendations by pid and release.
-            models.Index(fields=["pid", "current_release"], name="device_pid_release"),
-            models.Index(fields=["serial"], name="device_serial"),
-            models.Index(fields=["running_image"], name="device_image"),
+            # No more: each index costs every import and seed; the nightly refresh's GROUP BY (pid,
+            # current_release) and the search's LIKE '%...%' scan the table either way.
         ]
 
     def __str__(self) -> str:
