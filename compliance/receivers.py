@@ -6,11 +6,17 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 from compliance.choices import FORMS_FOR_NEED
 
 logger = logging.getLogger(__name__)
-REFRESH_THROTTLE = 60  # seconds: a burst of waiting jobs fetches each form once
+REFRESH_THROTTLE = 10  # seconds: a burst of jobs held by one answer fetches each form once
+
+
+def refresh_throttle_key(kind: str) -> str:
+    """The cache key that holds back a second refresh of a form within REFRESH_THROTTLE seconds."""
+    return f"compliance:refresh:{kind}"
 
 
 def job_awaiting_compliance(sender: Any = None, job_id: int | None = None, **kwargs: Any) -> None:
@@ -40,6 +46,7 @@ def _refresh_forms_for(job_id: int) -> None:
 
     need = apps.get_model("downloads", "DownloadJob").objects.filter(pk=job_id).values_list("waiting_for", flat=True)
     kinds = [str(kind) for kind in FORMS_FOR_NEED.get(need.first() or "", ())]
-    kinds = [kind for kind in kinds if cache.add(f"compliance:refresh:{kind}", 1, timeout=REFRESH_THROTTLE)]
+    kinds = [kind for kind in kinds if cache.add(refresh_throttle_key(kind), 1, timeout=REFRESH_THROTTLE)]
     if kinds:
-        form_snapshots_refresh.delay(kinds)
+        # On commit, like every enqueue: the signal already comes after one, so outside a transaction this is now.
+        transaction.on_commit(lambda: form_snapshots_refresh.delay(kinds))

@@ -5,19 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
+from compliance.choices import FormKind
+from compliance.receivers import refresh_throttle_key
 from tests.factories_compliance import audit_rows_clear
 
-TRANSACTIONAL = {"transactional_db", "live_server", "start_worker", "celery_worker"}
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return by_marker or bool(TRANSACTIONAL & set(request.fixturenames))
 
 
 @pytest.fixture(autouse=True)
 def _audit_rows_cleared_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """In transactional tests, clear the append-only rows before pytest-django's flush (which the guard refuses)."""
-    if not TRANSACTIONAL & set(request.fixturenames):
+    if not _transactional(request):
         yield
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("transactional_db")  # set up first, so it is torn down (flushed) after this
+    # A form refresh an earlier test triggered must not hold back this test's worker (the cache outlives flushes).
+    cache.delete_many([refresh_throttle_key(kind) for kind in FormKind.values])
     yield
     audit_rows_clear()
 

@@ -1,5 +1,6 @@
 """Over real HTTP with the simulator and a real worker: a download held for the K9 form resumes by itself once an
-officer accepts, and the worker's signal receiver fetched the form the officer answers."""
+officer accepts; the worker's signal receiver fetches the form the officer answers, and a new version of the form
+is asked for again."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 
 from compliance.choices import FormKind
 from compliance.models import Decision, FormSnapshot
+from compliance.receivers import refresh_throttle_key
 from downloads.choices import JobState
 from downloads.models import DownloadJob
 from downloads.services import download_job_request
@@ -56,3 +59,14 @@ def test_a_download_waiting_on_k9_resumes_by_itself_once_an_officer_accepts(clie
     assert done.state == JobState.STORED, done.reason
     assert done.stored_image.size == 20000
     assert "sim-crypto-k9.bin" not in client.get("/compliance/").content.decode()
+
+    # Cisco publishes K9 version 10: the next crypto download is held again and the queue asks for a new decision.
+    upstream.sim.forms(k9="10")
+    cache.delete(refresh_throttle_key("k9"))  # as if the throttle's window had passed (the cache is shared)
+    second = download_job_request(**{**CRYPTO, "image_name": "sim-cloud-k9.bin"}, requested_by=engineer)
+    held = wait_for(lambda: job_in(second.pk, JobState.AWAITING_COMPLIANCE, JobState.FAILED), "the new hold", worker)
+    assert held.waiting_for == "k9"
+    wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9, sub_app_version="10").exists(), "v10", worker)
+    queue = client.get("/compliance/").content.decode()
+    assert "sim-cloud-k9.bin" in queue and "for an older version (9)" in queue
+    assert "Cisco asks for this form again" in queue

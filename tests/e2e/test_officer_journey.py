@@ -7,9 +7,11 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 
 from compliance.choices import FormKind
 from compliance.models import Decision, FormSnapshot
+from compliance.receivers import refresh_throttle_key
 from downloads.choices import JobState
 from downloads.models import DownloadJob
 from downloads.services import download_job_request
@@ -28,6 +30,7 @@ def simulator(sample_simulator):
 
 @pytest.fixture(autouse=True)
 def _audit_rows_cleared(transactional_db) -> Iterator[None]:
+    cache.delete(refresh_throttle_key("k9"))  # an earlier test's refresh must not hold back this one's
     yield
     audit_rows_clear()  # before pytest-django's flush, which the append-only guard would refuse
 
