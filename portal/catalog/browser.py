@@ -39,7 +39,7 @@ def _state(request: HttpRequest, product: Product, default_above: str = "") -> B
     filters = ReleaseFilter(
         above=above,
         suggested_only=bool(data.get("suggested")),
-        software_type_id=data["software_type"].pk if data.get("software_type") else None,
+        software_type_id=data.get("software_type") or None,
         hide_deleted=bool(data.get("hide_deleted")),
     )
     return BrowserState(filters, form)

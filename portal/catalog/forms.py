@@ -13,14 +13,15 @@ class ReleaseFilterForm(forms.Form):
 
     above = forms.CharField(required=False, label="Above release", help_text="e.g. 17.9.4a")
     suggested = forms.BooleanField(required=False, label="Suggested only")
-    software_type = forms.ModelChoiceField(queryset=SoftwareType.objects.none(), required=False, label="Software type")
+    software_type = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Software type")
     hide_deleted = forms.BooleanField(required=False, label="Hide deleted")
     all = forms.BooleanField(required=False, label="Show all releases")
 
     def __init__(self, *args: object, software_types: list[SoftwareType] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        ids = [t.pk for t in software_types or []]
-        self.fields["software_type"].queryset = SoftwareType.objects.filter(pk__in=ids)
+        # Choices from the types the page already loaded: no second query when the select renders.
+        choices = [("", "any")] + [(t.pk, t.name) for t in software_types or []]
+        self.fields["software_type"].choices = choices
 
 
 class StandardForm(forms.Form):

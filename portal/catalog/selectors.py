@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from portal.catalog.choices import FleetStatus, Reason
 from portal.catalog.models import CatalogRefresh, Image, Product, Recommendation, Release, StandardRelease
@@ -193,16 +195,30 @@ def device_counts_by_release(product: Product) -> dict[str, int]:
 
 
 def products_with_counts(search: str = "") -> QuerySet[Product]:
-    """Products with their release count and the number of inventory devices of each PID."""
+    """Products with their release, standard and device counts as annotations (the API's list; paginated there)."""
     products = Product.objects.all()
     if search:
         products = products.filter(Q(pid__icontains=search) | Q(mdf_concept_name__icontains=search))
     devices = Device.objects.filter(pid=OuterRef("pid")).order_by().values("pid").annotate(n=Count("id")).values("n")
+    releases = Release.objects.filter(product=OuterRef("pk")).order_by().values("product").annotate(n=Count("id"))
+    standards = StandardRelease.objects.filter(product=OuterRef("pk")).order_by().values("product")
     return products.annotate(
-        release_count=Count("releases", distinct=True),
+        release_count=Coalesce(Subquery(releases.values("n")), 0),
         device_count=Subquery(devices),
-        standard_count=Count("standards", distinct=True),
+        standard_count=Coalesce(Subquery(standards.annotate(n=Count("id")).values("n")), 0),
     ).order_by("pid")
+
+
+def product_page(search: str, number: str | int | None, per_page: int = 50) -> Page:
+    """One page of products with their counts: the pager counts plain product rows, and the counts are
+    correlated subqueries evaluated for the page's rows only."""
+    products = Product.objects.all()
+    if search:
+        products = products.filter(Q(pid__icontains=search) | Q(mdf_concept_name__icontains=search))
+    page = Paginator(products.order_by("pid").values_list("pk", flat=True), per_page).get_page(number)
+    rows = {p.pk: p for p in products_with_counts().filter(pk__in=list(page.object_list))}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def refresh_latest() -> CatalogRefresh | None:

@@ -19,16 +19,14 @@ from portal.catalog.forms import FleetDownloadForm, ImageSearchForm, ImageStatus
 from portal.catalog.models import CatalogRefresh, ImageStatus, Product, StandardRelease
 from portal.catalog.selectors import (
     DASHBOARD_BUCKETS,
-    dashboard_by_pid,
-    dashboard_chart,
-    dashboard_counts,
-    products_with_counts,
+    product_page,
     report_csv_rows,
 )
 from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
 from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set
+from portal.catalog.summary import fleet_summary
 from portal.catalog.text import plain_text
 from portal.cisco.exceptions import AsdError
 from portal.inventory.filters import DeviceFilter
@@ -49,7 +47,7 @@ def _next(request: HttpRequest, fallback: str) -> str:
 def product_list_view(request: HttpRequest) -> HttpResponse:
     """Products in the catalog with release, standard and device counts."""
     search = request.GET.get("q", "").strip()
-    page = Paginator(products_with_counts(search), 50).get_page(request.GET.get("page"))
+    page = product_page(search, request.GET.get("page"))
     return render(request, "catalog/product_list.html", {"page": page, "q": search})
 
 
@@ -114,16 +112,11 @@ def _dashboard_devices(request: HttpRequest):
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     """Fleet report: counts per bucket (links drill down to the devices), a chart per OS family, top PIDs."""
-    devices = Device.objects.all()
-    counts = dashboard_counts(devices)
+    summary = fleet_summary()
+    counts = summary["counts"]
     labels = dict(FleetStatus.choices)
     tiles = [{"key": b, "label": labels[b], "count": counts[b]} for b in DASHBOARD_BUCKETS]
-    context = {
-        "total": counts["total"],
-        "tiles": tiles,
-        "chart": dashboard_chart(devices),
-        "top_pids": dashboard_by_pid(devices),
-    }
+    context = {"total": counts["total"], "tiles": tiles, "chart": summary["chart"], "top_pids": summary["top_pids"]}
     return render(request, "catalog/dashboard.html", context)
 
 

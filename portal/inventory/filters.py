@@ -28,7 +28,10 @@ class HostnameTieBreakOrdering(django_filters.OrderingFilter):
         fields = [self.get_ordering_value(v) for v in (value or []) if v]
         if not fields:
             return qs.order_by("hostname")
-        return qs.order_by(*fields, *([] if fields[-1].lstrip("-") == "hostname" else ["hostname"]))
+        if fields[-1].lstrip("-") == "hostname":
+            return qs.order_by(*fields)
+        # Same direction as the last key, so the (column, hostname) index can be read backwards for "-column".
+        return qs.order_by(*fields, "-hostname" if fields[-1].startswith("-") else "hostname")
 
 
 class DeviceFilter(django_filters.FilterSet):

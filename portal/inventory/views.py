@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from portal.inventory.choices import DeviceSource
 from portal.inventory.filters import SORTS, DeviceFilter
 from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
 from portal.inventory.models import Device
-from portal.inventory.selectors import device_detail, device_list, devices_csv_rows
+from portal.inventory.selectors import device_detail, device_page, devices_csv_rows
 from portal.inventory.services.devices import device_delete, device_save
 from portal.inventory.services.fields import split_tags
 from portal.inventory.services.imports import ImportFileError, devices_import_csv
@@ -38,8 +37,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @permission_required("inventory.view_device", raise_exception=True)
 def device_list_view(request: HttpRequest) -> HttpResponse:
     """Devices with filters, search, sorting and pages (a fixed number of queries per page)."""
-    filterset = DeviceFilter(request.GET, queryset=device_list())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = DeviceFilter(request.GET, queryset=Device.objects.all())
+    page = device_page(filterset.qs, request.GET.get("page"), PAGE_SIZE)
     context = {
         "filter": filterset,
         "page": page,

@@ -218,3 +218,23 @@ def test_fleet_download_asks_once_per_distinct_image(client, engineer, releases)
     jobs = list(DownloadJob.objects.values_list("image_name", "pid"))
     assert jobs == [("cat9k_iosxe.17.12.4.SPA.bin", "C9300-24P")]
     assert Device.objects.count() == 5
+
+
+def test_cached_fleet_summary_follows_every_change(client, engineer, releases):
+    DeviceFactory.create_batch(2, current_release="17.3.8a")
+    recommendations_recompute()
+    client.force_login(engineer)
+
+    def upgrades() -> int:
+        return {t["key"]: t["count"] for t in client.get("/dashboard/").context["tiles"]}["upgrade_available"]
+
+    assert upgrades() == 2
+    assert upgrades() == 2  # from the cache
+    Device.objects.first().delete()  # a signal starts a new generation
+    assert upgrades() == 1
+    client.post(
+        "/devices/new/", {"hostname": "x1", "pid": "C9300-24P", "current_release": "17.3.8a", "os_family": "ios_xe"}
+    )
+    assert upgrades() == 2
+    client.post("/catalog/standards/new/", {"release": releases["17.3.8a"].pk})
+    assert upgrades() == 0

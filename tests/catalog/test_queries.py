@@ -93,22 +93,25 @@ def test_pages_query_count_does_not_grow(client, engineer, django_assert_max_num
     client.force_login(engineer)
     for url, (small, large) in _measure(client, PAGES).items():
         assert large <= small, f"{url}: {small} queries with few rows, {large} with many"
-        assert small <= 16, f"{url}: {small} queries"
+        assert small <= 20, f"{url}: {small} queries"
 
 
 def test_api_query_count_does_not_grow(api_as, engineer):
     api = api_as(engineer)
     for url, (small, large) in _measure(api, API).items():
         assert large <= small, f"{url}: {small} queries with few rows, {large} with many"
-        assert small <= 16, f"{url}: {small} queries"
+        assert small <= 20, f"{url}: {small} queries"
 
 
 def test_device_list_within_a_fixed_budget(client, engineer, django_assert_max_num_queries):
+    # Budgets include the page chrome: session, user, permissions, roles and other apps' navigation badges.
     _grow(5)
     client.force_login(engineer)
-    with django_assert_max_num_queries(9):
-        client.get("/devices/?ordering=-current_release")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
+        client.get("/devices/?ordering=-current_release&page=2")
+    with django_assert_max_num_queries(16):  # a new generation: the aggregates run once
         client.get("/dashboard/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):  # then the shared cache answers
+        client.get("/dashboard/")
+    with django_assert_max_num_queries(13):
         client.get("/catalog/products/C9300-24P/")

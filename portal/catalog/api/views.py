@@ -43,6 +43,7 @@ from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_downlo
 from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set, standard_release_update
+from portal.catalog.summary import fleet_summary
 from portal.catalog.text import plain_text
 from portal.catalog.versionkey import release_sort_key
 from portal.cisco.exceptions import AsdError
@@ -255,12 +256,16 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        devices = DeviceFilter(self.request.query_params, queryset=Device.objects.all()).qs.order_by()
-        return (
-            Recommendation.objects.filter(device__in=devices.values("id"))
-            .select_related("device", "target_release", "target_image")
-            .order_by("device__hostname")
+        return Recommendation.objects.select_related("device", "target_release", "target_image")
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # Paged from the device side: the hostname index gives the order and the page without sorting a join.
+        devices = DeviceFilter(request.query_params, queryset=Device.objects.all()).qs
+        devices = devices.filter(recommendation__isnull=False).select_related(
+            "recommendation", "recommendation__target_release", "recommendation__target_image"
         )
+        page = self.paginate_queryset(devices)
+        return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)
 
 
 class ReportView(APIView):
@@ -286,9 +291,15 @@ class ReportView(APIView):
         },
     )
     def get(self, request: Request) -> object:
-        devices = DeviceFilter(request.query_params, queryset=Device.objects.all()).qs
+        filters = DeviceFilter(request.query_params, queryset=Device.objects.all())
+        devices = filters.qs
         if request.query_params.get("export") == "csv":
             return csv_stream(report_csv_rows(devices), "fleet-report.csv")
+        if not any(request.query_params.get(name) for name in filters.filters):
+            summary = fleet_summary()  # the whole fleet: cached per generation
+            return Response(
+                {"counts": summary["counts"], "by_os_family": summary["chart"], "top_pids": summary["top_pids"]}
+            )
         body = {
             "counts": dashboard_counts(devices),
             "by_os_family": dashboard_chart(devices),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from portal.catalog.choices import Reason
 from portal.catalog.models import Image, ImageStatus, Product, Recommendation, Release, StandardRelease
+from portal.catalog.summary import fleet_changed
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 
@@ -373,6 +374,7 @@ def recommendations_recompute(*, device_ids: Iterable[int] | None = None, pids: 
             rows.append((device_id, *row))
         _upsert(rows)
         count += len(rows)
+    fleet_changed()
     return count
 
 

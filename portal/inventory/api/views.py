@@ -30,7 +30,7 @@ from portal.inventory.api.serializers import (
 from portal.inventory.choices import DeviceSource
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-from portal.inventory.selectors import device_list, devices_csv_rows
+from portal.inventory.selectors import device_list, devices_csv_rows, rows_in_order
 from portal.inventory.services.devices import device_delete, device_save
 from portal.inventory.services.imports import ImportFileError, ImportResult, devices_import_csv, devices_import_rows
 from portal.inventory.services.netbox import NetBoxError, netbox_sync
@@ -83,7 +83,15 @@ class DeviceViewSet(viewsets.ModelViewSet):
     queryset = Device.objects.all()
 
     def get_queryset(self):
+        if self.action == "list":
+            return Device.objects.all()  # paged by id first, see list()
         return device_list(Device.objects.all())
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # Page through ids first (a deep OFFSET walks an index only), then load the page with its joins.
+        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
+        devices = rows_in_order(list(ids))
+        return self.get_paginated_response(self.get_serializer(devices, many=True).data)
 
     def _save(self, serializer: DeviceSerializer, device: Device) -> None:
         data = serializer.validated_data

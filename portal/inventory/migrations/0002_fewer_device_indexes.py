@@ -4,22 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0001_initial'),
+        ("inventory", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='device',
-            name='device_pid_release',
+            model_name="device",
+            name="device_pid_release",
         ),
         migrations.RemoveIndex(
-            model_name='device',
-            name='device_serial',
+            model_name="device",
+            name="device_serial",
         ),
         migrations.RemoveIndex(
-            model_name='device',
-            name='device_image',
+            model_name="device",
+            name="device_image",
         ),
     ]
