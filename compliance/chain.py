@@ -41,6 +41,22 @@ HASHED_FIELDS = (
 )
 
 
+def text_clean(value: str) -> str:
+    """Text as the database can keep it: NUL characters (refused by PostgreSQL text) become U+FFFD."""
+    return value.replace("\x00", "\ufffd")
+
+
+def json_clean(value: Any) -> Any:
+    """A JSON value with :func:`text_clean` applied to every string (keys included)."""
+    if isinstance(value, str):
+        return text_clean(value)
+    if isinstance(value, dict):
+        return {text_clean(str(key)): json_clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_clean(item) for item in value]
+    return value
+
+
 def canonical_json(value: Any) -> str:
     """One text per value: keys sorted, no spaces, ASCII only (so the bytes never depend on an encoder's mood)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)

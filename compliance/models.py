@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -19,8 +21,10 @@ class FormSnapshot(models.Model):
     """
 
     kind = models.CharField(max_length=8, choices=FormKind.choices)
-    sha256 = models.CharField(max_length=64, help_text="sha256 of the raw answer's canonical JSON")
-    raw = models.JSONField(help_text="The whole answer of the GET, exactly as delivered")
+    sha256 = models.CharField(max_length=64, help_text="sha256 of raw_text")
+    # Text, not a JSON column: the hashed bytes are the stored bytes (no jsonb reordering), and a NUL character
+    # in the upstream's content (escaped as \u0000 by the canonical JSON) is kept instead of refused.
+    raw_text = models.TextField(help_text="The whole answer of the GET as canonical JSON, exactly as delivered")
     sub_app_version = models.CharField(max_length=64, blank=True)
     web_form = models.CharField(max_length=2048, blank=True)
     user_details = models.JSONField(default=dict, blank=True)
@@ -35,10 +39,16 @@ class FormSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} v{self.sub_app_version or '?'} ({self.sha256[:12]})"
 
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        """The whole answer as delivered, parsed."""
+        value = json.loads(self.raw_text) if self.raw_text else {}
+        return value if isinstance(value, dict) else {}
+
     @property
     def content(self) -> dict[str, Any]:
         """``k9Content`` or ``eulaContent`` of the raw answer ({} when missing or not an object)."""
-        value = self.raw.get("k9Content" if self.kind == FormKind.K9 else "eulaContent") if self.raw else None
+        value = self.raw.get("k9Content" if self.kind == FormKind.K9 else "eulaContent")
         return value if isinstance(value, dict) else {}
 
 

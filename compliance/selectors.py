@@ -9,7 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 
-from compliance.chain import HASHED_FIELDS, ChainReport, sha256_json, walk
+from compliance.chain import HASHED_FIELDS, ChainReport, sha256_text, walk
 from compliance.choices import NEEDS_FOR_FORM, FormKind
 from compliance.models import ChainHead, Decision, FormSnapshot
 
@@ -102,7 +102,8 @@ def decisions_for_kind(kind: str, limit: int = 20) -> QuerySet:
 def _chain_rows() -> Iterator[dict[str, Any]]:
     # Snapshots are few: check each one's content against its own hash once, then each record against it.
     snapshots = {
-        pk: (sha, sha256_json(raw) == sha) for pk, raw, sha in FormSnapshot.objects.values_list("pk", "raw", "sha256")
+        pk: (sha, sha256_text(text) == sha)
+        for pk, text, sha in FormSnapshot.objects.values_list("pk", "raw_text", "sha256")
     }
     rows = Decision.objects.order_by("sequence").values("id", "hash", *HASHED_FIELDS)
     for row in rows.iterator(chunk_size=500):

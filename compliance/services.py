@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from compliance.chain import GENESIS, record_hash, sha256_json
+from compliance.chain import GENESIS, canonical_json, json_clean, record_hash, sha256_text, text_clean
 from compliance.choices import DecisionStatus, FormKind
 from compliance.decisions import DecisionInput, comments_clean, posted_values
 from compliance.errors import AuditChainBroken, DecisionNotPosted, FormOutdated, FormUnavailable, InvalidDecision
@@ -43,7 +43,8 @@ def form_snapshot_store(
 ) -> FormSnapshot:
     """Keep one row per distinct content of a form: a new row for new content, else move ``last_seen_at``."""
     kind = FormKind(kind)
-    digest = sha256_json(raw)
+    raw_text = canonical_json(raw)
+    digest = sha256_text(raw_text)
     now = timezone.now()
     existing = FormSnapshot.objects.filter(kind=kind, sha256=digest).first()
     if existing is None:
@@ -52,10 +53,10 @@ def form_snapshot_store(
                 return FormSnapshot.objects.create(
                     kind=kind,
                     sha256=digest,
-                    raw=raw,
-                    sub_app_version=sub_app_version,
-                    web_form=web_form,
-                    user_details=user_details if isinstance(user_details, dict) else {},
+                    raw_text=raw_text,
+                    sub_app_version=text_clean(sub_app_version)[:64],
+                    web_form=text_clean(web_form)[:2048],
+                    user_details=json_clean(user_details) if isinstance(user_details, dict) else {},
                     fetched_at=now,
                     last_seen_at=now,
                 )
@@ -150,6 +151,10 @@ def decision_append(**fields: Any) -> Decision:
 
     Appends are serialised by the head row's lock (and prev_hash is unique, so a fork cannot be stored).
     """
+    # Upstream text may hold NUL characters, which PostgreSQL refuses: cleaned before hashing, so what is hashed is
+    # what is stored.
+    fields = {key: text_clean(value) if isinstance(value, str) else value for key, value in fields.items()}
+    fields["posted_values"] = json_clean(fields.get("posted_values", {}))
     with transaction.atomic():
         ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
         head = ChainHead.objects.select_for_update().get(pk=1)

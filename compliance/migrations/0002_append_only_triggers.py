@@ -6,11 +6,14 @@ compliance.dbguard.install again.
 
 from django.db import migrations
 
+COLUMNS_0002 = "kind, sha256, raw, sub_app_version, web_form, user_details, fetched_at"
+
 
 def install(apps, schema_editor):
     from compliance import dbguard
 
-    dbguard.install(schema_editor.connection)
+    # The snapshot's content columns of this migration's time (0003 replaced raw with raw_text).
+    dbguard.install(schema_editor.connection, snapshot_columns=COLUMNS_0002)
 
 
 def remove(apps, schema_editor):

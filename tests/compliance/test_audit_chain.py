@@ -75,7 +75,7 @@ def test_model_and_queryset_refuse_delete_and_update(chain):
     [
         "UPDATE compliance_decision SET comments = 'x' WHERE sequence = 2",
         "DELETE FROM compliance_decision WHERE sequence = 2",
-        "UPDATE compliance_formsnapshot SET raw = '{}'",
+        "UPDATE compliance_formsnapshot SET raw_text = '{}'",
     ],
 )
 def test_database_refuses_raw_sql_changes(chain, statement):
@@ -126,7 +126,7 @@ def test_verify_audit_notices_records_removed_from_the_end(chain):
 
 
 def test_verify_audit_notices_a_changed_form_snapshot(chain):
-    _tamper("UPDATE compliance_formsnapshot SET raw = %s", '{"k9Content": {"acceptLabel": "Sure"}}')
+    _tamper("UPDATE compliance_formsnapshot SET raw_text = %s", '{"k9Content":{"acceptLabel":"Sure"}}')
     message = _verify()
     assert "record #1" in message and "snapshot" in message
 

@@ -106,13 +106,14 @@ def _store_hostile_user_details_and_web_form():
 def _hostile_job(user):
     from downloads.models import DownloadJob
 
+    text = CORPUS.replace("\x00", "")  # how the downloads app stores NUL is its own affair (PostgreSQL refuses it)
     return DownloadJob.objects.create(
-        pid=CORPUS[:100],
+        pid=text[:100],
         image_name="hostile-k9.bin",
         state="awaiting_compliance",
         waiting_for="k9_eula",
         upstream_code="K9_EULA_FORM_AR",
-        upstream_message=CORPUS,
+        upstream_message=text,
         requested_by=user,
     )
 
