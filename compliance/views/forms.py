@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,7 +85,7 @@ def form_detail(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "GET":
         return _form_page(request, kind, None)
     if not request.user.has_perm(DECIDE):
-        return HttpResponse("Only compliance officers decide forms.", status=403, content_type="text/plain")
+        raise PermissionDenied("Only compliance officers decide forms.")
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _form_page(request, kind, form, status=400)

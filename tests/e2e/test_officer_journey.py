@@ -85,3 +85,28 @@ def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login
     page.reload()
     assert page.locator(f"#job-{job.pk}").count() == 0
     assert "Nothing waits on this form" in page.locator("#queue-k9").inner_text()
+
+
+def test_hostile_form_content_runs_nothing_in_a_real_browser(page, login, officer):
+    from tests.factories_compliance import snapshot
+
+    payloads = (
+        '<script>alert("script")</script><img src=x onerror=alert("onerror")><svg onload=alert("svg")></svg>'
+        '<a id="js-link" href="javascript:alert(\'link\')">click me</a><iframe src="javascript:alert(1)"></iframe>'
+        '<p style="background:url(javascript:alert(2))">styled</p><a id="data-link" href="data:text/html,x">d</a>'
+    )
+    snapshot(FormKind.K9, k9Form=payloads, govMilitaryText=payloads, acceptLabel=payloads)
+    snapshot(FormKind.EULA, content=payloads, label=payloads)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    login("off", "pw-off")
+    for path in ("/compliance/forms/k9/", "/compliance/forms/eula/"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        assert page.locator("iframe, svg, img, [style]").count() == 0
+        for link in page.locator("a:text('click me')").all():
+            assert link.get_attribute("href") is None
+            link.click()
+        if path.endswith("/k9/"):  # the hostile accept label is shown as text
+            assert page.locator("#accept").inner_text().startswith('<script>alert("script")</script>')
+    assert dialogs == []
