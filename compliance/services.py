@@ -230,24 +230,16 @@ def decision_submit(
             "Review the new form and decide again."
         )
     posted_ok, code, message, unavailable = _post_upstream(data.kind, values)
-    decision = decision_append(
-        decided_by=decided_by,
-        decided_by_username=decided_by.get_username(),
-        decided_by_role=decider_role(decided_by),
-        client_address=client_address_clean(client_address),
-        kind=data.kind,
-        snapshot_id=snapshot.pk,
-        sub_app_version=snapshot.sub_app_version,
-        raw_sha256=snapshot.sha256,
-        sanitised_sha256=rendered.sanitised_sha256,
-        file_names=values.get("fileNames", ""),
-        status=values["status"],
-        comments=comments_clean(data, values["status"]),
-        posted_values=values,
-        upstream_status_code=code,
-        upstream_status_message=message,
-        posted_ok=posted_ok,
-    )
+    try:
+        decision = _record(data, decided_by, client_address, snapshot, rendered.sanitised_sha256, values,
+                           (posted_ok, code, message))  # fmt: skip
+    except Exception:
+        # Cisco has the answer but Depot could not keep it: say so loudly, with what an auditor would need.
+        logger.critical(
+            "compliance: %s %s by %s was answered %s %r upstream, but the audit record could not be written",
+            data.kind, values["status"], decided_by.get_username(), code, message,
+        )  # fmt: skip
+        raise
     if not posted_ok:
         what = "could not be reached" if unavailable else "refused the decision"
         raise DecisionNotPosted(
@@ -257,6 +249,36 @@ def decision_submit(
             unavailable=unavailable,
         )
     return DecisionOutcome(decision, _waiting_jobs_apply(decision))
+
+
+def _record(
+    data: DecisionInput,
+    decided_by: AbstractBaseUser,
+    client_address: str | None,
+    snapshot: FormSnapshot,
+    sanitised_sha256: str,
+    values: dict[str, str],
+    answer: tuple[bool, str, str],
+) -> Decision:
+    posted_ok, code, message = answer
+    return decision_append(
+        decided_by=decided_by,
+        decided_by_username=decided_by.get_username(),
+        decided_by_role=decider_role(decided_by),
+        client_address=client_address_clean(client_address),
+        kind=data.kind,
+        snapshot_id=snapshot.pk,
+        sub_app_version=snapshot.sub_app_version,
+        raw_sha256=snapshot.sha256,
+        sanitised_sha256=sanitised_sha256,
+        file_names=values.get("fileNames", ""),
+        status=values["status"],
+        comments=comments_clean(data, values["status"]),
+        posted_values=values,
+        upstream_status_code=code[:128],
+        upstream_status_message=message,
+        posted_ok=posted_ok,
+    )
 
 
 def _waiting_jobs_apply(decision: Decision) -> int | None:
