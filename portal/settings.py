@@ -279,7 +279,15 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 # --- Email (compliance notifications) ------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("PORTAL_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# PORTAL_EMAIL_URL: smtp+tls://user:password@mail.example.net:587, or consolemail:// (print to the log).
+try:
+    vars().update(env.email_url("PORTAL_EMAIL_URL", default="consolemail://"))
+except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
+    raise _fail(
+        "PORTAL_EMAIL_URL",
+        "must look like smtp+tls://user:password@host:587 or consolemail://",
+        env.str("PORTAL_EMAIL_URL", default=""),
+    ) from exc
 DEFAULT_FROM_EMAIL = env.str("PORTAL_FROM_EMAIL", default="depot@localhost")
 
 # --- I18N, static -------------------------------------------------------------------------------------------
