@@ -48,6 +48,7 @@ def device_list_view(request: HttpRequest) -> HttpResponse:
         "query_no_sort": _query_without(request, "page", "ordering"),
         "query": request.GET.urlencode(),
         "status_label": dict(FleetStatus.choices).get(request.GET.get("status", "")),
+        "list_url": reverse("inventory:device-list"),  # rows link to list_url + pk: no reverse() per row
     }
     return render(request, "inventory/device_list.html", context)
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portal.catalog.models import Image
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device
+from portal.inventory.services.devices import table_statistics_refresh
 from portal.inventory.services.seed import catalog_synthesize, fleet_seed
 
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(f"\ndevices: {added} added; computing recommendations ...")
         count = recommendations_recompute()
+        table_statistics_refresh()
         self.stdout.write(
             self.style.SUCCESS(f"{added} devices added, {count} recommendations in {time.monotonic() - start:.1f} s")
         )
