@@ -148,6 +148,7 @@ def run_transfer(job: DownloadJob, transfer: Transfer, run: str) -> None:
             max_rate=conf.max_rate(),
             attempts=conf.stream_attempts(),
         )
+        started = time.monotonic()
         try:
             digests = stream.run()
         except TransferAborted:
@@ -168,7 +169,15 @@ def run_transfer(job: DownloadJob, transfer: Transfer, run: str) -> None:
         if stream.resumed_from:
             logger.info("transfer %s resumed from byte %d", transfer.sha512[:12], stream.resumed_from)
         progress(digests.size, transfer.size, force=True)
+        streamed = time.monotonic()
         if _verify_and_store(transfer, partial, digests):
+            logger.info(
+                "transfer %s: %d bytes streamed in %.2f s, verified and stored in %.2f s",
+                transfer.sha512[:12],
+                digests.size - stream.resumed_from,
+                streamed - started,
+                time.monotonic() - streamed,
+            )
             return
         transfer.refresh_from_db()
         if transfer.mismatches >= 2:

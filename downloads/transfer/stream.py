@@ -11,8 +11,10 @@ restarts from zero (a 200 is used as it is, from byte 0; a wrong 206 or a 416 tr
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +23,9 @@ from portal.cisco.download import ImageStream
 from portal.cisco.exceptions import DownloadError, DownloadInterrupted, RangeMismatch, UpstreamUnavailable
 
 logger = logging.getLogger("downloads.transfer")
+
+SYNC_EVERY = 64 << 20
+_SYNCER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="partial-sync")
 
 # Faults after which a resume may help: the stream broke off, the server was briefly unavailable.
 RESUMABLE = (DownloadInterrupted, UpstreamUnavailable)
@@ -146,6 +151,7 @@ class PartialStream:
 
     def _copy(self, stream: ImageStream) -> None:
         started, received = time.monotonic(), 0
+        synced, pending = self.offset, None
         with self.partial.open("r+b") as handle:
             handle.seek(self.offset)
             try:
@@ -156,10 +162,17 @@ class PartialStream:
                     self.digest.update(chunk)
                     self.offset += len(chunk)
                     received += len(chunk)
+                    if self.offset - synced >= SYNC_EVERY and (pending is None or pending.done()):
+                        # Write back as we go, in another thread: the final fsync then has only the tail
+                        # left (fsync of fresh blocks runs at ~300 MB/s here, a third of a 1 GiB transfer).
+                        handle.flush()
+                        pending, synced = _SYNCER.submit(os.fdatasync, handle.fileno()), self.offset
                     self._throttle(started, received)
                     self.progress(self.offset, self.size)
             finally:
                 handle.flush()
+                if pending is not None:
+                    pending.result()
 
     def _throttle(self, started: float, received: int) -> None:
         if self.max_rate > 0:
