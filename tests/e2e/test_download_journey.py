@@ -1,0 +1,50 @@
+"""An engineer requests an image in a real browser and watches the bar reach "stored" (htmx polling), with a
+real worker fetching it from the simulator over HTTP; then fetches it through a signed device link."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from downloads.models import StoredImage
+from tests.downloads import catalog
+from tests.downloads.conftest import (  # noqa: F401 - fixtures used by this module
+    clean_storage,
+    dl_catalog,
+    dl_sim,
+    dl_upstream,
+    recorder,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def test_engineer_requests_an_image_and_watches_the_bar_reach_stored(page, login, engineer, dl_upstream, start_worker):
+    # A bandwidth cap makes the transfer last a few seconds, so the bar is seen moving.
+    start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(1 << 20))
+    login("eng", "pw-eng")
+    page.goto("/downloads/")
+    page.fill("#request-pid", catalog.PID)
+    page.fill("#request-image", "dl-plain.bin")
+    page.click("#request-submit")
+    page.wait_for_url("**/downloads/jobs/*/")
+
+    state = page.locator("#job-progress .job-state")
+    expect(state).to_have_attribute("data-state", "downloading", timeout=20_000)
+    bar = page.locator("#job-bar")
+    expect(bar).not_to_have_attribute("value", "0", timeout=10_000)
+    expect(state).to_have_text("Stored", timeout=30_000)
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    assert "Stored and verified" in page.locator("#job-progress").inner_text()
+
+    # The repository page hands out a device link that needs no login.
+    page.click("#job-progress a[href*='/downloads/images/']")
+    command = page.locator("#device-copy").inner_text()
+    url = command.split()[1]
+    assert command.startswith("copy http") and command.endswith("flash:")
+    body = requests.get(url, timeout=30).content
+    want = catalog.expected("dl-plain.bin")
+    assert hashlib.sha512(body).hexdigest() == want["sha512"] == StoredImage.objects.get().sha512
