@@ -22,9 +22,10 @@ from tests.downloads.conftest import (  # noqa: F401 - fixtures used by this mod
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def test_engineer_requests_an_image_and_watches_the_bar_reach_stored(page, login, engineer, dl_upstream, start_worker):
+def test_engineer_requests_an_image_and_watches_the_bar_reach_stored(page, login, engineer, start_worker, request):
+    upstream = request.getfixturevalue("dl_upstream")
     # A bandwidth cap makes the transfer last a few seconds, so the bar is seen moving.
-    start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(1 << 20))
+    start_worker(**upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(1 << 20))
     login("eng", "pw-eng")
     page.goto("/downloads/")
     page.fill("#request-pid", catalog.PID)
