@@ -14,7 +14,7 @@ MIB = 1 << 20
 HOSTILE_NAMES = ["../../escape.bin", "/etc/passwd-depot.bin", "nul\x00byte.bin", "x" * 300]
 
 
-def build(*, refused_external_url: str) -> dict:
+def build(*, refused_external_url: str, odd_server_url: str = "http://127.0.0.1:9") -> dict:
     """The catalog: default and cloud images, forms, restrictions, a slow-enough image, hostile names."""
     images = [
         image("dl-plain.bin", 3 * MIB + 123),
@@ -26,6 +26,8 @@ def build(*, refused_external_url: str) -> dict:
         image("dl-other-2.bin", 20_000, simDelivery="cloud"),
         image("dl-elsewhere.bin", 5000, simExternalUrl=refused_external_url),
         image("dl empty ünïcode.bin", 0),
+        image("dl-norange.bin", 2 * MIB + 11, simExternalUrl=f"{odd_server_url}/norange/dl-norange.bin"),
+        image("dl-bad206.bin", 2 * MIB + 13, simExternalUrl=f"{odd_server_url}/bad206/dl-bad206.bin"),
         *[image(name, 100) for name in HOSTILE_NAMES if len(name) <= 256],
     ]
     return {

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,6 +16,7 @@ from django.conf import settings as django_settings
 from downloads.choices import TERMINAL_STATES, JobState
 from downloads.models import DownloadJob
 from portal.cisco.provider import reset_client
+from portal.cisco.simulator.content import ImageBytes
 from tests.downloads import catalog
 from tests.fixtures.simulator import CLIENT_ID, CLIENT_SECRET, FAST_QPS, Simulator
 from tests.fixtures.worker import WorkerProcess, child_env, worker_command
@@ -48,11 +50,59 @@ def recorder() -> Iterator[ConnectionRecorder]:
     rec.sock.close()
 
 
+class OddServer(ThreadingHTTPServer):
+    """Serves catalog images the way some servers do: the first answer of each path is cut short; then
+    /norange/ ignores Range (200, whole body) and /bad206/ answers a 206 for the wrong span once."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _OddHandler)
+        self.seen: list[tuple[str, str, int]] = []  # (path, Range header, status)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _OddHandler(BaseHTTPRequestHandler):
+    server: OddServer
+
+    def log_message(self, *args) -> None:
+        return
+
+    def do_GET(self) -> None:
+        name = self.path.rsplit("/", 1)[-1]
+        entry = catalog.expected(name)
+        data = ImageBytes(entry["imageGuid"], int(entry["size"])).read()
+        wanted = self.headers.get("Range", "")
+        earlier = [s for s in self.server.seen if s[0] == self.path]
+        status = 200
+        if earlier and wanted and self.path.startswith("/bad206/") and len(earlier) == 1:
+            status = 206  # for the wrong span: from byte 0, whatever was asked
+        self.server.seen.append((self.path, wanted, status))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        if status == 206:
+            self.send_header("Content-Range", f"bytes 0-{len(data) - 1}/{len(data)}")
+        self.end_headers()
+        self.wfile.write(data if earlier else data[: len(data) // 2])
+
+
 @pytest.fixture(scope="session")
-def dl_catalog(tmp_path_factory, recorder):
+def odd_server() -> Iterator[OddServer]:
+    server = OddServer()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def dl_catalog(tmp_path_factory, recorder, odd_server):
     # "localhost" is not an allowed host in these tests (only 127.0.0.1 is): the redirect must be refused.
     url = f"http://localhost:{recorder.port}/elsewhere/dl-elsewhere.bin"
-    return catalog.write(tmp_path_factory.mktemp("dl-catalog") / "catalog.json", refused_external_url=url)
+    path = tmp_path_factory.mktemp("dl-catalog") / "catalog.json"
+    return catalog.write(path, refused_external_url=url, odd_server_url=odd_server.url)
 
 
 @pytest.fixture

@@ -84,3 +84,15 @@ def test_5xx_on_the_api_and_first_hop_are_retried(dl_upstream, shared_worker, pa
     dl_upstream.sim.fault(path, kind="status", status=502, count=2)
     job = _fetch(dl_upstream, worker, "dl-cloud.bin" if path == "x" else NAME)
     _assert_stored(job)
+
+
+@pytest.mark.parametrize("name", ["dl-norange.bin", "dl-bad206.bin"])
+def test_a_reply_that_is_not_the_expected_206_restarts_from_zero(dl_upstream, shared_worker, odd_server, name):
+    job = _fetch(dl_upstream, shared_worker, name)
+    _assert_stored(job, name)
+    seen = [s for s in odd_server.seen if s[0].endswith("/" + name)]
+    assert seen[0][1] == "" and seen[1][1].startswith("bytes=")  # cut short, then a resume was asked for
+    if name == "dl-norange.bin":
+        assert [s[2] for s in seen] == [200, 200]  # the 200 was taken from byte 0, not appended
+    else:
+        assert [s[2] for s in seen] == [200, 206, 200] and seen[2][1] == ""  # wrong span: start over, no Range

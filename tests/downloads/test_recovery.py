@@ -13,6 +13,7 @@ from downloads import storage
 from downloads.choices import JobState
 from downloads.models import DownloadJob, Transfer
 from downloads.services import (
+    download_job_cancel,
     download_job_request,
     download_jobs_reconcile,
     download_jobs_requeue_stale,
@@ -135,3 +136,18 @@ def test_partials_with_no_live_transfer_are_swept_after_a_day(db):
     swept = download_partials_sweep()
     assert [item.name for item in swept] == ["c" * 128]
     assert live.exists() and young.exists() and not orphan.exists()
+
+
+def test_cancelling_the_leader_hands_the_transfer_to_a_waiting_job(dl_upstream, start_worker):
+    start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(3 * MIB))
+    leader = download_job_request(pid=catalog.PID, image_name="dl-big.bin")
+    wait_for(lambda: DownloadJob.objects.get(pk=leader.pk).bytes_done >= 2 * MIB, 60, "2 MiB on disk")
+    follower = download_job_request(pid=catalog.PID, image_name="dl-big.bin")
+    wait_for(lambda: DownloadJob.objects.get(pk=follower.pk).state == JobState.DOWNLOADING, 30, "follower waits")
+    assert DownloadJob.objects.get(pk=follower.pk).transfer.leader_id == leader.pk
+    download_job_cancel(job_id=leader.pk)
+    done = wait_job(follower.pk)
+    assert done.state == JobState.STORED and done.stored_image.sha512 == catalog.expected("dl-big.bin")["sha512"]
+    assert DownloadJob.objects.get(pk=leader.pk).state == JobState.CANCELLED
+    served = dl_requests(dl_upstream.sim)
+    assert len(served) == 2 and served[1]["range"]  # the follower resumed the leader's partial
