@@ -19,11 +19,11 @@ SUMMARY_TTL = 24 * 3600
 
 
 def fleet_changed(**_: Any) -> None:
-    """Start a new generation: the next summary read recomputes (signal receiver and direct call)."""
+    """Start a new generation: the next summary read (and list page count) recomputes (signal and direct call)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _generation() -> str:
+def fleet_generation() -> str:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, f"{time.time_ns():x}", None)
@@ -35,7 +35,7 @@ def fleet_summary() -> dict[str, Any]:
     """Counts per bucket, the per-OS-family chart data and the top PIDs of the whole fleet (cached)."""
     from portal.catalog.selectors import dashboard_by_pid, dashboard_chart, dashboard_counts
 
-    key = f"catalog:fleet-summary:{_generation()}"
+    key = f"catalog:fleet-summary:{fleet_generation()}"
     summary = cache.get(key)
     if summary is None:
         summary = {"counts": dashboard_counts(), "chart": dashboard_chart(), "top_pids": dashboard_by_pid()}

@@ -38,7 +38,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 def device_list_view(request: HttpRequest) -> HttpResponse:
     """Devices with filters, search, sorting and pages (a fixed number of queries per page)."""
     filterset = DeviceFilter(request.GET, queryset=Device.objects.all())
-    page = device_page(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    page = device_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, filters=request.GET.dict())
     context = {
         "filter": filterset,
         "page": page,

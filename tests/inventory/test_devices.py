@@ -161,3 +161,20 @@ def test_api_needs_permissions(api_as, officer, nobody):
     assert api_as(officer).get("/api/v1/devices/").status_code == 200
     assert api_as(officer).post("/api/v1/devices/", {"hostname": "x", "pid": "y"}).status_code == 403
     assert api_as(nobody).get("/api/v1/devices/").status_code == 403
+
+
+def test_list_counts_follow_changes_although_cached(client, engineer):
+    DeviceFactory.create_batch(3, site="ber1")
+    client.force_login(engineer)
+
+    def total() -> int:
+        return client.get("/devices/?site=ber1").context["page"].paginator.count
+
+    assert total() == 3
+    assert total() == 3
+    DeviceFactory(site="ber1")
+    assert total() == 4
+    Device.objects.filter(site="ber1").first().delete()
+    assert total() == 3
+    devices_import_csv(file="hostname,pid,site\nnew-1,C9300-24P,ber1\nnew-2,C9300-24P,ber1\n")
+    assert total() == 5

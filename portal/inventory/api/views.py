@@ -30,7 +30,7 @@ from portal.inventory.api.serializers import (
 from portal.inventory.choices import DeviceSource
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-from portal.inventory.selectors import device_list, devices_csv_rows, rows_in_order
+from portal.inventory.selectors import CachedCount, device_list, devices_csv_rows, rows_in_order
 from portal.inventory.services.devices import device_delete, device_save
 from portal.inventory.services.imports import ImportFileError, ImportResult, devices_import_csv, devices_import_rows
 from portal.inventory.services.netbox import NetBoxError, netbox_sync
@@ -89,7 +89,8 @@ class DeviceViewSet(viewsets.ModelViewSet):
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # Page through ids first (a deep OFFSET walks an index only), then load the page with its joins.
-        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
+        ids_query = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        ids = self.paginate_queryset(CachedCount(ids_query, request.query_params.dict()))
         devices = rows_in_order(list(ids))
         return self.get_paginated_response(self.get_serializer(devices, many=True).data)
 
