@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from portal.catalog.choices import FleetStatus
 from portal.catalog.selectors import status_q
@@ -41,6 +41,7 @@ class DeviceFilter(django_filters.FilterSet):
     # Exact matches (PIDs also in capitals): they use the (column, hostname) indexes, where iexact would make
     # SQLite compare UPPER() of every row.
     pid = django_filters.CharFilter(method="by_pid", label="PID")
+    serial = django_filters.CharFilter(method="by_serial", label="Serial number")
     os_family = django_filters.ChoiceFilter(choices=OsFamily.choices, label="OS family")
     site = django_filters.CharFilter(field_name="site", lookup_expr="exact")
     role = django_filters.CharFilter(field_name="role", lookup_expr="exact")
@@ -51,20 +52,24 @@ class DeviceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Device
-        fields = ["q", "pid", "os_family", "site", "role", "tag", "release", "status"]
+        fields = ["q", "pid", "serial", "os_family", "site", "role", "tag", "release", "status"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Hostname or serial number containing the text (PID, site, role and tag have their own filters; each
-        searched column is one more LIKE per row of the table)."""
+        """Hostnames containing the text. Only the hostname: its index holds every hostname in order, so the
+        search reads the index alone; one more column would fetch every table row (serial, PID, site, role and
+        tag have their own filters)."""
         value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(hostname__icontains=value) | Q(serial__icontains=value))
+        return queryset.filter(hostname__icontains=value) if value else queryset
 
     def by_pid(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A PID as typed or in capitals (Cisco writes them in capitals)."""
         value = value.strip()
         return queryset.filter(pid__in={value, value.upper()}) if value else queryset
+
+    def by_serial(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A serial number as typed or in capitals."""
+        value = value.strip()
+        return queryset.filter(serial__in={value, value.upper()}) if value else queryset
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A dashboard bucket."""

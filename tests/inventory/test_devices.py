@@ -36,7 +36,8 @@ def test_list_filters_search_and_sort(client, engineer, fleet):
     client.force_login(engineer)
     assert _hostnames(client.get("/devices/")) == ["ams-leaf-1", "ber-acc-1", "ber-core-1", "lon-acc-1"]
     assert _hostnames(client.get("/devices/?site=ber1&role=access")) == ["ber-acc-1"]
-    assert _hostnames(client.get("/devices/?q=snx1")) == ["ber-core-1"]
+    assert _hostnames(client.get("/devices/?q=CORE")) == ["ber-core-1"]
+    assert _hostnames(client.get("/devices/?serial=snx1")) == ["ber-core-1"]
     assert _hostnames(client.get("/devices/?tag=pci")) == ["ams-leaf-1"]
     assert _hostnames(client.get("/devices/?os_family=nx_os")) == ["ams-leaf-1"]
     assert _hostnames(client.get("/devices/?status=upgrade_available")) == ["ber-acc-1", "lon-acc-1"]

@@ -52,6 +52,7 @@ from portal.core.api.schemas import ErrorSerializer
 from portal.inventory.api.permissions import ModelPermissionsWithView, has_perms
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
+from portal.inventory.selectors import CachedCount
 from portal.inventory.streaming import csv_stream
 
 
@@ -264,7 +265,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         devices = devices.filter(recommendation__isnull=False).select_related(
             "recommendation", "recommendation__target_release", "recommendation__target_image"
         )
-        page = self.paginate_queryset(devices)
+        page = self.paginate_queryset(CachedCount(devices, request.query_params.dict()))
         return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)
 
 
