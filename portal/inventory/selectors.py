@@ -29,7 +29,6 @@ def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
 
 
 _LIST_DEFERRED = (
-    "notes",
     "recommendation__current",
     "recommendation__standard",
     "recommendation__computed_at",
