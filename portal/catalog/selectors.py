@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from portal.catalog.choices import FleetStatus, Reason
 from portal.catalog.models import CatalogRefresh, Image, Product, Recommendation, Release, StandardRelease
+from portal.catalog.summary import fleet_generation
 from portal.catalog.versionkey import release_sort_key
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
@@ -189,9 +191,15 @@ def releases_of_product(product: Product, filters: ReleaseFilter | None = None) 
 
 
 def device_counts_by_release(product: Product) -> dict[str, int]:
-    """How many devices of the product run each release, by release sort key (one grouped query)."""
-    rows = Device.objects.filter(pid=product.pid).order_by().values("release_key").annotate(n=Count("id"))
-    return {row["release_key"]: row["n"] for row in rows}
+    """How many devices of the product run each release, by release sort key (one grouped query, kept in the
+    shared cache for the fleet generation: a popular PID has thousands of devices to group)."""
+    key = f"catalog:release-counts:{fleet_generation()}:{product.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = Device.objects.filter(pid=product.pid).order_by().values("release_key").annotate(n=Count("id"))
+        counts = {row["release_key"]: row["n"] for row in rows}
+        cache.set(key, counts, 3600)
+    return counts
 
 
 def products_with_counts(search: str = "") -> QuerySet[Product]:

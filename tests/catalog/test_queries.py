@@ -62,6 +62,11 @@ def _grow(scale: int) -> int:
 
 
 def _count(client, url: str) -> int:
+    """Queries of the second request: the steady state (the first also fills the shared cache, whose writes are
+    database queries with the embedded cache and none with Redis)."""
+    first = client.get(url)
+    if getattr(first, "streaming", False):
+        b"".join(first.streaming_content)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
         if getattr(response, "streaming", False):
@@ -114,5 +119,6 @@ def test_device_list_within_a_fixed_budget(client, engineer, django_assert_max_n
         client.get("/dashboard/")
     with django_assert_max_num_queries(8):  # then the shared cache answers
         client.get("/dashboard/")
+    client.get("/catalog/products/C9300-24P/")
     with django_assert_max_num_queries(13):
         client.get("/catalog/products/C9300-24P/")
