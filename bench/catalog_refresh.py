@@ -1,0 +1,198 @@
+"""A catalog refresh of 10,000 devices over 300 distinct (PID, release) pairs against the simulator at 5 QPS.
+
+Generates a catalog (catalog_build.generate, small images), starts the simulator with ``--qps 5``, writes the
+devices into a fresh database under var/bench/refresh/, starts real Celery workers (Redis broker when
+redis-server is installed, else the embedded one) and runs ``catalog_refresh_start`` - the same fan-out the page,
+the API and the nightly beat entry use. Prints upstream calls (from the simulator's request log and from the
+refresh row), rate-limit refusals, wall time and the ideal wall time (calls / QPS). No asserts.
+
+    .venv/bin/python bench/catalog_refresh.py [--devices 10000] [--pairs 300] [--qps 5] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench" / "refresh"
+sys.path.insert(0, str(ROOT))
+
+from portal.cisco.simulator import catalog_build  # noqa: E402
+from tests.fixtures.simulator import Simulator, start_simulator  # noqa: E402
+
+PIDRELEASE = "/software/v4.0/metadata/pidrelease"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_catalog(pairs: int, seed: int) -> tuple[Path, list[tuple[str, str, str]]]:
+    """A generated catalog with enough PIDs for ``pairs`` (3 current releases per PID), and the pairs chosen:
+    (pid, release, an image of that release)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible bench data
+    catalog = catalog_build.generate((pairs + 2) // 3, seed=seed, image_size=4096)
+    catalog_build.fill_digests(catalog, previous=None)
+    path = VAR / "catalog.json"
+    catalog_build.write(catalog, path)
+    chosen: list[tuple[str, str, str]] = []
+    for product in catalog["products"]:
+        types = product.get("softwareTypes") or catalog["softwareTypeSets"][product["softwareTypeSet"]]
+        releases = [r for t in types for o in t["operatingSystems"] for r in o["releases"]]
+        for release in rng.sample(releases, min(3, len(releases))):
+            chosen.append((product["pid"], release["version"], release["images"][0]["name"]))
+    return path, chosen[:pairs]
+
+
+def start_redis() -> tuple[subprocess.Popen | None, str]:
+    if not shutil.which("redis-server"):
+        return None, ""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(0.5)
+    return process, f"redis://127.0.0.1:{port}"
+
+
+def environment(sim: Simulator, qps: float, redis_url: str) -> dict[str, str]:
+    env = {
+        "PORTAL_VAR_DIR": str(VAR),
+        "DATABASE_URL": f"sqlite:///{VAR / 'depot.sqlite3'}",
+        "PORTAL_UPSTREAM_URL": sim.url,
+        "PORTAL_TOKEN_URL": sim.token_url,
+        "PORTAL_CLIENT_ID": sim.client_id,
+        "PORTAL_CLIENT_SECRET": sim.client_secret,
+        "PORTAL_UPSTREAM_QPS": str(qps),
+        "PORTAL_CELERY_QUEUE": "depot-bench-refresh",
+        "PORTAL_LOG_LEVEL": "WARNING",
+    }
+    if redis_url:
+        env.update({"CELERY_BROKER_URL": f"{redis_url}/0", "CACHE_URL": f"{redis_url}/1"})
+    return env
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    if VAR.joinpath("depot.sqlite3").exists():
+        for name in ("depot.sqlite3", "depot.sqlite3-wal", "depot.sqlite3-shm", "ratelimit.sqlite3"):
+            VAR.joinpath(name).unlink(missing_ok=True)
+    shutil.rmtree(VAR / "broker", ignore_errors=True)
+    full = {**os.environ, **env}
+    for args in (["migrate", "-v0"], ["createcachetable"]):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full, check=True)  # noqa: S603
+
+
+def write_devices(devices: int, pairs: list[tuple[str, str, str]], seed: int) -> None:
+    from portal.inventory.services.devices import devices_upsert
+    from portal.inventory.services.fields import validate_device
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible bench data
+    entries = []
+    for n in range(devices):
+        pid, release, image = pairs[n % len(pairs)] if n < len(pairs) else rng.choice(pairs)
+        entry, problems = validate_device(
+            {"hostname": f"bench-{n:06d}", "pid": pid, "current_release": release, "running_image": image}
+        )
+        assert entry is not None, problems
+        entries.append(entry)
+    devices_upsert(entries=entries, recompute=False)
+
+
+def start_workers(env: dict[str, str], count: int) -> subprocess.Popen:
+    log = open(VAR / "worker.log", "wb")  # noqa: SIM115 - closed with the process
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-Q",
+               env["PORTAL_CELERY_QUEUE"], f"--concurrency={count}", "--without-gossip", "--without-mingle",
+               "--pool=prefork"]  # fmt: skip
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    time.sleep(4)  # the worker connects and forks its pool
+    return process
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=10_000)
+    parser.add_argument("--pairs", type=int, default=300)
+    parser.add_argument("--qps", type=float, default=5)
+    parser.add_argument("--workers", type=int, default=4, help="Celery worker processes")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    catalog, pairs = build_catalog(args.pairs, args.seed)
+    server = start_simulator(catalog, "--qps", str(args.qps))
+    redis, redis_url = start_redis()
+    workers = None
+    try:
+        sim = Simulator(server.url)
+        env = environment(sim, args.qps, redis_url)
+        prepare_database(env)
+        os.environ.update(env)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        import django
+
+        django.setup()
+        from portal.catalog.models import CatalogRefresh
+        from portal.catalog.services.refresh import catalog_refresh_start
+
+        write_devices(args.devices, pairs, args.seed)
+        workers = start_workers(env, args.workers)
+        sim.reset()
+        started = time.monotonic()
+        refresh, _ = catalog_refresh_start()
+        while True:
+            refresh = CatalogRefresh.objects.get(pk=refresh.pk)
+            if refresh.finished:
+                break
+            time.sleep(0.1)
+        wall = time.monotonic() - started
+        log = [entry for entry in sim.log() if entry["path"] == PIDRELEASE]
+        refused = [e for e in sim.log() if e["status"] in (403, 429)]
+        extra_pages = log and len(log) - refresh.pairs_total
+        ideal = len(log) / args.qps
+        print(
+            f"devices {args.devices}, distinct (PID, release) pairs {refresh.pairs_total}, simulator --qps {args.qps}"
+        )
+        print(f"workers: {args.workers} Celery processes, broker {'Redis' if redis else 'embedded (filesystem)'}")
+        no_data = refresh.pairs.filter(state="no_data").count()
+        print(
+            f"refresh #{refresh.pk}: {refresh.state}, pairs done {refresh.pairs_done}, failed {refresh.pairs_failed}, "
+            f"nothing above the current release {no_data}"
+        )
+        print(f"upstream calls (simulator log): {len(log)} = {refresh.pairs_total} pairs + {extra_pages} extra pages")
+        print(f"upstream calls (refresh row):   {refresh.calls}")
+        print(f"rate-limit refusals (403/429):  {len(refused)}")
+        print(f"wall time:  {wall:.1f} s")
+        print(f"ideal wall: {ideal:.1f} s (calls / QPS); wall is {100 * (wall / ideal - 1):+.1f}% of ideal")
+    finally:
+        stop(workers)
+        stop(redis)
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
