@@ -158,3 +158,47 @@ def test_refresh_fans_out_through_a_real_celery_worker(upstream, start_worker):
     assert refresh.state == RefreshState.DONE, seen_states
     assert refresh.calls == len(_pidrelease_calls(upstream.sim))
     assert Recommendation.objects.filter(reason=Reason.SUGGESTED).count() >= 8
+
+
+@pytest.mark.django_db
+def test_running_images_check_marks_devices_on_deleted_images(upstream):
+    from portal.catalog.models import ImageStatus
+    from portal.catalog.services.lookups import running_images_check
+    from portal.catalog.services.recommendations import recommendations_recompute
+
+    DeviceFactory.create_batch(
+        2, pid="C9300-24P", current_release="17.9.1", running_image="cat9k_iosxe.17.09.01.SPA.bin"
+    )
+    DeviceFactory(pid="C9300-24P", current_release="17.9.5", running_image="cat9k_iosxe.17.09.05.SPA.bin")
+    DeviceFactory(pid="C9300-24P", current_release="17.9.5", running_image="packages.conf")  # install mode
+    for n in range(5):
+        DeviceFactory(pid="C9300-24P", current_release="17.6.7", running_image=f"unknown-{n}.bin")
+    recommendations_recompute()
+    assert running_images_check() == 7  # packages.conf is not an image name
+    calls = [e for e in upstream.sim.log() if e["path"] == "/software/v4.0/metadata/images"]
+    assert len(calls) == 2  # five names per call
+    assert ImageStatus.objects.get(name="cat9k_iosxe.17.09.01.SPA.bin").is_deleted
+    assert ImageStatus.objects.get(name="unknown-0.bin").known is False
+    assert Recommendation.objects.filter(running_deleted=True).count() == 2
+
+
+def test_beat_schedule_names_registered_tasks():
+    from portal.catalog import tasks
+    from portal.catalog.schedules import BEAT_SCHEDULE
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in BEAT_SCHEDULE.values()}
+    assert names == {tasks.catalog_refresh_scheduled.name, tasks.running_images_check.name}
+    assert names <= set(app.tasks)
+    assert "catalog-refresh-nightly" in app.conf.beat_schedule or app.finalize() is None
+
+
+@pytest.mark.django_db
+def test_scheduled_refresh_task_starts_a_refresh():
+    from portal.catalog.choices import RefreshTrigger
+    from portal.catalog.tasks import catalog_refresh_scheduled
+
+    DeviceFactory()
+    refresh_id = catalog_refresh_scheduled.run()
+    assert CatalogRefresh.objects.get(pk=refresh_id).trigger == RefreshTrigger.SCHEDULE

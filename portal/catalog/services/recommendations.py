@@ -280,7 +280,10 @@ def _pick_target(candidates: list[ReleaseInfo], profile: Profile) -> tuple[Relea
 def recommend(catalog: ProductCatalog | None, profile: Profile, statuses: dict[str, tuple[bool, bool]]) -> Outcome:
     """The recommendation for one device profile (pure: the catalog is already loaded)."""
     if catalog is None or not catalog.releases:
-        return Outcome(Reason.NO_CATALOG, f"No catalog data for {profile.pid} yet: run a catalog refresh.")
+        # A status check (metadata/images) may still know what the running image is.
+        deleted, deferred = statuses.get(profile.running_image, (False, False))
+        text = f"No catalog data for {profile.pid} yet: run a catalog refresh."
+        return Outcome(Reason.NO_CATALOG, text, running_deleted=deleted, running_deferred=deferred)
     current = next((r for r in catalog.releases if profile.release_key and r.sort_key == profile.release_key), None)
     type_id = _software_type(catalog, profile, current)
     candidates = [r for r in catalog.releases if type_id is None or r.software_type_id == type_id]
@@ -335,7 +338,7 @@ def _device_rows(devices) -> Iterator[list[tuple]]:
 def _memo_key(catalog: ProductCatalog | None, profile: Profile) -> tuple:
     """Devices that only differ in a site or role no standard names get the same answer: compute it once."""
     if catalog is None:
-        return (profile.pid,)
+        return (profile.pid, profile.running_image)
     site = profile.site if any(s.site == profile.site for s in catalog.standards) else ""
     role = profile.role if any(s.role == profile.role for s in catalog.standards) else ""
     return (

@@ -67,7 +67,7 @@ class StoreResult:
 
 
 def _docs(docs: Sequence[Doc]) -> list[dict[str, str]]:
-    return [{"name": d.name, "type": d.type, "url": d.url} for d in docs]
+    return [{"name": d.name[:200], "type": d.type[:100], "url": _url(d.url)} for d in docs]
 
 
 def _url(text: str) -> str:
