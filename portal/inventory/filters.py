@@ -19,6 +19,8 @@ SORTS = (
     ("os_family", "os_family"),
     ("updated", "updated"),
 )
+SORT_LABELS = {"hostname": "Hostname", "pid": "PID", "current_release": "Release", "site": "Site", "role": "Role",
+               "os_family": "OS family"}  # fmt: skip
 
 
 class HostnameTieBreakOrdering(django_filters.OrderingFilter):

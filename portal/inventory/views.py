@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.catalog.browser import device_release_context
 from portal.catalog.choices import FleetStatus
 from portal.inventory.choices import DeviceSource
-from portal.inventory.filters import SORTS, DeviceFilter
+from portal.inventory.filters import SORT_LABELS, DeviceFilter
 from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
 from portal.inventory.models import Device
 from portal.inventory.selectors import device_detail, device_page, devices_csv_rows
@@ -42,7 +42,7 @@ def device_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "sorts": [public for _, public in SORTS],
+        "sorts": list(SORT_LABELS.items()),
         "current_sort": request.GET.get("ordering", ""),
         "query_no_page": _query_without(request, "page"),
         "query_no_sort": _query_without(request, "page", "ordering"),

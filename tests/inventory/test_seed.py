@@ -31,6 +31,7 @@ def test_seed_fleet_with_a_synthetic_catalog():
     assert counts[0] > 600 / len(counts) * 2
     assert Device.objects.filter(tags__isnull=False).exists()
     assert Recommendation.objects.filter(upgrade_available=True).exists()
+    assert Recommendation.objects.filter(on_standard=True).exists()  # some of the fleet already runs its standard
 
 
 def test_seed_again_adds_devices_over_the_existing_catalog():

@@ -194,8 +194,10 @@ def fleet_seed(
     if not releases:
         raise ValueError("The catalog is empty: run a catalog refresh or seed_fleet --images N first.")
     pids = sorted(releases)
+    rng.shuffle(pids)  # which PIDs are popular must not follow the alphabet (or the OS family)
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pids))]  # Zipf-like: a few PIDs dominate
     families = {pid: _family_of(pid, type_names[pid]) for pid in pids}
+    golden = _seed_standards(rng, pids, standards)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     made = 0
     tag_rows: dict[str, list[str]] = {}
@@ -204,8 +206,7 @@ def fleet_seed(
             batch = []
             for pid in rng.choices(pids, weights, k=min(BATCH, devices - made)):
                 family = families[pid]
-                options = releases[pid][: max(1, len(releases[pid]) * 3 // 4)]  # mostly not on the newest
-                version, key, image = rng.choice(options)
+                version, key, image = _pick_release(rng, releases[pid], golden.get(pid))
                 site, role = rng.choice(SITES), rng.choice(_roles_for(family))
                 hostname = _hostname(site, role, start + made + len(batch))
                 serial = "".join(rng.choices(string.ascii_uppercase + string.digits, k=11))
@@ -219,8 +220,18 @@ def fleet_seed(
             if progress:
                 progress("devices", made, devices)
     _seed_tags(tag_rows)
-    _seed_standards(rng, pids, standards)
     return made
+
+
+def _pick_release(rng: random.Random, options: list[tuple[str, str, str]], golden: str | None) -> tuple[str, str, str]:
+    """A release for one device: a quarter of a standardised PID already runs its standard, a tenth of the rest
+    runs one of the newest releases, and most run something older."""
+    roll = rng.random()
+    if golden is not None and roll < 0.25:
+        return next(o for o in options if o[0] == golden)
+    if roll > 0.9:
+        return rng.choice(options[-max(1, len(options) // 4) :])
+    return rng.choice(options[: max(1, len(options) * 3 // 4)])
 
 
 _DEVICE_COLUMNS = (
@@ -287,19 +298,31 @@ def _seed_tags(tag_rows: dict[str, list[str]]) -> None:
     device_tags_replace(tags_by_device={ids[h]: names for h, names in tag_rows.items()})
 
 
-def _seed_standards(rng: random.Random, pids: list[str], share: float) -> None:
-    rows = []
+def _seed_standards(rng: random.Random, pids: list[str], share: float) -> dict[str, str]:
+    """Give a share of the PIDs a standard (one of their three newest usable releases; some also a site-scoped
+    one); returns the global standard's version by PID, existing standards included."""
     products = dict(Product.objects.filter(pid__in=pids).values_list("pid", "id"))
-    for pid in pids:
-        if rng.random() >= share or StandardRelease.objects.filter(product_id=products[pid]).exists():
-            continue
-        usable = list(
-            Release.objects.filter(product_id=products[pid], is_deleted=False, is_deferred=False)
-            .order_by("-sort_key")
-            .values_list("id", flat=True)[:3]
+    pid_of = {product_id: pid for pid, product_id in products.items()}
+    golden = {
+        pid_of[product_id]: version
+        for product_id, version in StandardRelease.objects.filter(site="", role="").values_list(
+            "product_id", "release__version"
         )
-        if usable:
-            rows.append(StandardRelease(product_id=products[pid], release_id=rng.choice(usable)))
-            if rng.random() < 0.3:
-                rows.append(StandardRelease(product_id=products[pid], release_id=usable[0], site=rng.choice(SITES)))
-    StandardRelease.objects.bulk_create(rows, ignore_conflicts=True)
+        if product_id in pid_of
+    }
+    usable: dict[int, list[tuple[int, str]]] = {}
+    rows = Release.objects.filter(product_id__in=products.values(), is_deleted=False, is_deferred=False)
+    for release_id, product_id, version in rows.order_by("-sort_key").values_list("id", "product_id", "version"):
+        usable.setdefault(product_id, []).append((release_id, version))
+    standards = []
+    for pid in sorted(pids):
+        newest = usable.get(products[pid], [])[:3]
+        if pid in golden or not newest or rng.random() >= share:
+            continue
+        release_id, version = rng.choice(newest)
+        standards.append(StandardRelease(product_id=products[pid], release_id=release_id))
+        golden[pid] = version
+        if rng.random() < 0.3:
+            standards.append(StandardRelease(product_id=products[pid], release_id=newest[0][0], site=rng.choice(SITES)))
+    StandardRelease.objects.bulk_create(standards, ignore_conflicts=True)
+    return golden
