@@ -2,8 +2,10 @@
 
 The aggregates scan every device and recommendation (half a second at 100,000 devices on SQLite), so the whole
 fleet's summary is computed once per generation and kept in the shared cache. Anything that changes devices or
-recommendations starts a new generation: device saves and deletes (signals) and every recomputation of
-recommendations (which all bulk writers end with). Filtered reports are computed on demand.
+recommendations starts a new generation: the inventory services that save and delete devices, the admin, and
+every recomputation of recommendations (which all bulk writers end with). Not a post_save/post_delete signal:
+a receiver on Device makes Django fetch and signal every row of a bulk delete (100,000 devices, 100,000 cache
+writes) instead of deleting them in one statement. Filtered reports are computed on demand.
 """
 
 from __future__ import annotations

@@ -17,3 +17,19 @@ class DeviceAdmin(admin.ModelAdmin):
     readonly_fields = ["release_key", "created", "updated"]
     list_per_page = 100
     show_full_result_count = False  # counting 100,000 rows on every admin page is wasted work
+
+    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001 - Django's signature
+        """Saved through the service: the recommendation and the cached fleet figures follow."""
+        from portal.inventory.services.devices import device_save
+
+        device_save(device=obj, values={})
+
+    def delete_model(self, request, obj) -> None:  # noqa: ANN001 - Django's signature
+        from portal.inventory.services.devices import device_delete
+
+        device_delete(device=obj)
+
+    def delete_queryset(self, request, queryset) -> None:  # noqa: ANN001 - Django's signature
+        from portal.inventory.services.devices import devices_delete
+
+        devices_delete(device_ids=list(queryset.values_list("pk", flat=True)))

@@ -12,6 +12,7 @@ import pytest
 from portal.catalog.models import ImageStatus, Recommendation, StandardRelease
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device
+from portal.inventory.services.devices import device_delete
 from tests.factories_inventory import DeviceFactory, ImageFactory, SoftwareTypeFactory, catalog_of
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +231,7 @@ def test_cached_fleet_summary_follows_every_change(client, engineer, releases):
 
     assert upgrades() == 2
     assert upgrades() == 2  # from the cache
-    Device.objects.first().delete()  # a signal starts a new generation
+    device_delete(device=Device.objects.first())  # the service starts a new generation
     assert upgrades() == 1
     client.post(
         "/devices/new/", {"hostname": "x1", "pid": "C9300-24P", "current_release": "17.3.8a", "os_family": "ios_xe"}

@@ -9,6 +9,7 @@ import pytest
 
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device
+from portal.inventory.services.devices import device_delete, device_save, devices_delete
 from portal.inventory.services.imports import devices_import_csv
 from tests.factories_inventory import DeviceFactory, catalog_of
 
@@ -173,9 +174,21 @@ def test_list_counts_follow_changes_although_cached(client, engineer):
 
     assert total() == 3
     assert total() == 3
-    DeviceFactory(site="ber1")
+    device_save(device=Device(), values={"hostname": "sw-new", "pid": "C9300-24P", "site": "ber1"})
     assert total() == 4
-    Device.objects.filter(site="ber1").first().delete()
+    device_delete(device=Device.objects.filter(site="ber1").first())
     assert total() == 3
+    devices_delete(device_ids=list(Device.objects.filter(site="ber1").values_list("pk", flat=True)[:1]))
+    assert total() == 2
     devices_import_csv(file="hostname,pid,site\nnew-1,C9300-24P,ber1\nnew-2,C9300-24P,ber1\n")
-    assert total() == 5
+    assert total() == 4
+
+
+def test_admin_delete_and_edit_go_through_the_services(client, administrator, fleet):
+    client.force_login(administrator)
+    device = Device.objects.get(hostname="ber-acc-1")
+    response = client.post(
+        "/admin/inventory/device/",
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not Device.objects.filter(pk=device.pk).exists()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portal.catalog.summary import fleet_changed
 from portal.catalog.versionkey import release_sort_key
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.models import Device, Tag
@@ -159,9 +160,12 @@ def device_save(
 def device_delete(*, device: Device) -> None:
     """Delete one device (its recommendation goes with it)."""
     device.delete()
+    fleet_changed()
 
 
-def devices_delete(*, device_ids: Sequence[int]) -> int:
-    """Delete many devices; returns how many were deleted."""
-    deleted, _ = Device.objects.filter(id__in=list(device_ids)).delete()
-    return deleted
+def devices_delete(*, device_ids: Sequence[int] | None = None) -> int:
+    """Delete many devices (all of them when ``device_ids`` is None); returns how many were deleted."""
+    devices = Device.objects.all() if device_ids is None else Device.objects.filter(id__in=list(device_ids))
+    deleted, per_model = devices.delete()
+    fleet_changed()
+    return per_model.get(Device._meta.label, 0)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portal.catalog.models import Image
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device
-from portal.inventory.services.devices import table_statistics_refresh
+from portal.inventory.services.devices import devices_delete, table_statistics_refresh
 from portal.inventory.services.seed import catalog_synthesize, fleet_seed
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--devices and --images must not be negative")
         start = time.monotonic()
         if options["clear"]:
-            Device.objects.all().delete()
+            devices_delete()
         images = options["images"]
         if not images and not Image.objects.exists():
             images = max(1000, options["devices"] // 2)
