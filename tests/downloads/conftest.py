@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -130,14 +131,32 @@ def upstream_env(sim_url: str, token_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def shared_worker(django_db_setup, django_db_blocker, simulator_factory, dl_catalog, tmp_path_factory):
-    """One real worker for the tests that need no special environment (starting one per test costs seconds)."""
+def _shared_worker_process(django_db_setup, django_db_blocker, simulator_factory, dl_catalog, tmp_path_factory):
+    """One real worker for the tests that need no special environment (starting one per test costs seconds).
+
+    It consumes its own queue, so tests that start their own workers (throttled, killed) never race with it.
+    """
     sim = simulator_factory(dl_catalog, "--qps", FAST_QPS)
+    queue = os.environ["PORTAL_CELERY_QUEUE"] + "-shared"
     with django_db_blocker.unblock():
-        env = child_env(**upstream_env(sim.url, sim.token_url))
-    worker = WorkerProcess(worker_command(2), env, tmp_path_factory.mktemp("worker") / "worker.log").start()
-    yield worker
+        env = child_env(**upstream_env(sim.url, sim.token_url), PORTAL_CELERY_QUEUE=queue)
+    args = worker_command(2)
+    args[args.index("-Q") + 1] = queue
+    worker = WorkerProcess(args, env, tmp_path_factory.mktemp("worker") / "worker.log").start()
+    yield worker, queue
     worker.stop()
+
+
+@pytest.fixture
+def shared_worker(_shared_worker_process) -> Iterator[WorkerProcess]:
+    """The shared worker; jobs enqueued by this test go to its queue."""
+    from downloads.tasks import download_job_run_task
+
+    worker, queue = _shared_worker_process
+    # Celery caches a task's routing options on first use: clear the cache when changing the queue.
+    download_job_run_task.queue, download_job_run_task._exec_options = queue, None
+    yield worker
+    download_job_run_task.queue, download_job_run_task._exec_options = None, None
 
 
 @dataclass

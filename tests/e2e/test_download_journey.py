@@ -16,6 +16,7 @@ from tests.downloads.conftest import (  # noqa: F401 - fixtures used by this mod
     dl_catalog,
     dl_sim,
     dl_upstream,
+    odd_server,
     recorder,
 )
 
