@@ -80,12 +80,12 @@ def ensure_fleet(devices: int, images: int, reseed: bool) -> None:
     count = int(django_eval("from portal.inventory.models import Device; print(Device.objects.count())"))
     if count == devices and not reseed:
         print(f"reusing {VAR / 'depot.sqlite3'} ({count} devices)")
-        django_eval("from portal.inventory.services.devices import table_statistics_refresh\ntable_statistics_refresh()")
+        django_eval("from portal.inventory.services.devices import table_statistics_refresh as t\nt()")
         return
     if reseed or count:
         django_eval(
-            "from portal.catalog.models import Product; from portal.inventory.models import Device\n"
-            "Device.objects.all().delete(); Product.objects.all().delete()"
+            "from portal.catalog.models import Product; from portal.inventory.services.devices import devices_delete\n"
+            "devices_delete(); Product.objects.all().delete()"
         )
     started = time.monotonic()
     manage("seed_fleet", "--devices", str(devices), "--images", str(images), capture=True)
