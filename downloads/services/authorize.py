@@ -241,7 +241,7 @@ def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: s
         transfer.delete()
         complete_from_store(job, stored)
         return None
-    job_move(
+    moved = job_move(
         job.pk,
         JobState.AUTHORIZING,
         state=JobState.DOWNLOADING,
@@ -250,6 +250,9 @@ def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: s
         upstream_code=codes[:64],
         upstream_message=message,
     )
+    if not moved:  # cancelled while we asked: the lock goes, or new jobs would wait on a transfer nobody runs
+        transfer.delete()
+        return None
     return job
 
 

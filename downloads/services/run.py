@@ -74,6 +74,10 @@ def download_job_run(*, job_id: int) -> None:
 
 def _run(job_id: int, run: str) -> None:
     job = DownloadJob.objects.get(pk=job_id)
+    if job.state in _RUNNING and job.transfer_id is None:
+        # Its transfer ended without it (a race with a cancelled leader, an orphan tidied away): start over.
+        job_move(job.pk, _RUNNING, state=JobState.AUTHORIZING, reason="Its transfer ended; authorizing again.")
+        job.state = JobState.AUTHORIZING
     if job.state in (JobState.QUEUED, JobState.AUTHORIZING):
         job_move(job.pk, [JobState.QUEUED, JobState.AUTHORIZING], state=JobState.AUTHORIZING, reason="Authorizing.")
         job.state = JobState.AUTHORIZING
