@@ -4,7 +4,6 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +23,9 @@ from portal.cisco.errors import (
     generic_errors,
     image_outcome,
 )
+from tests.spec import SAMPLES_DIR, SPEC_TEXT
 
-SPEC_DIR = Path("/work/shared/spec")
-SPEC = SPEC_DIR / "cisco-asd-api-v4.0.txt"
+SPEC = SPEC_TEXT
 
 # What each per-image code should mean, written out again here so a change in the module shows up as a diff.
 EXPECTED_OUTCOMES = {
@@ -215,7 +214,7 @@ def test_generic_constants_and_lookup() -> None:
     assert generic_error(404, QPS_LIMIT_MESSAGE) is None
 
 
-# --- against the spec's own text (the spec lives beside the repository, so skip where it is absent) ---------------
+# --- against the spec's own text (a copy in tests/data/spec/) ---------------
 
 
 def _spec_section(start: str, end: str) -> list[str]:
@@ -258,7 +257,7 @@ def _exceptions(node: object) -> Iterator[dict]:
 
 
 def test_sample_only_code_matches_the_spec_samples() -> None:
-    sample = SPEC_DIR / "samples" / "pidrelease_resp.json"
+    sample = SAMPLES_DIR / "pidrelease_resp.json"
     if not sample.exists():
         pytest.skip(f"{sample} not available")
     exceptions = list(_exceptions(json.loads(sample.read_text(encoding="utf-8"))))

@@ -12,8 +12,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
+# Variables a test run sets for itself (browser tests allow async-unsafe ORM calls) that a deployment must not.
+_NOT_INHERITED = ("PORTAL_", "DATABASE_URL", "CELERY_", "CACHE_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(_NOT_INHERITED)}
+
+
 def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    child = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_URL", "CELERY_", "CACHE_"))}
+    child = clean_env()
     child.update({"PORTAL_VAR_DIR": str(tmp_path)}, **env)
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=child, capture_output=True, text=True, timeout=60
@@ -51,7 +59,7 @@ def test_embedded_defaults_need_no_environment(tmp_path):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    child = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_URL", "CELERY_", "CACHE_"))}
+    child = clean_env()
     child.update(
         PORTAL_VAR_DIR=str(tmp_path),
         PORTAL_ENV="production",

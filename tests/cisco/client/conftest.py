@@ -10,13 +10,10 @@ from typing import Any
 import pytest
 
 from portal.cisco.transport import RetryPolicy
+from tests.spec import SAMPLES_DIR
 
 _ROOT = Path(__file__).resolve().parents[3]
-# CI lays shared/ beside the clone; developers have it at /work/shared.
-SAMPLES = next(
-    (p for p in (_ROOT.parent / "shared/spec/samples", Path("/work/shared/spec/samples")) if p.is_dir()),
-    _ROOT.parent / "shared/spec/samples",
-)
+SAMPLES = SAMPLES_DIR
 
 FAST_RETRY = RetryPolicy(
     max_attempts=4,

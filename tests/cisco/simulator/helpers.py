@@ -9,16 +9,17 @@ from typing import Any
 
 from portal.cisco.errors import error_code
 from tests.fixtures.simulator import SAMPLE_CATALOG, Simulator
+from tests.spec import SAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLES = ROOT.parent / "shared" / "spec" / "samples"
+SAMPLES = SAMPLES_DIR
 DL_PID = "SIM-DL-1"
 DL_MDF = "999000001"
 EXTERNAL_URL = "http://127.0.0.1:9/external/sim-external.bin"
 
 
 def sample(name: str) -> Any:
-    """A JSON sample of the spec (``pidrelease_req`` ...), read from ../shared/spec/samples/."""
+    """A JSON sample of the spec (``pidrelease_req`` ...), read from tests/data/spec/samples/."""
     return json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
