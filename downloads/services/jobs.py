@@ -223,6 +223,7 @@ def download_jobs_resume_waiting(*, form: str) -> int:
                 JobState.AWAITING_COMPLIANCE,
                 state=JobState.AUTHORIZING,
                 run_id="",
+                heartbeat_at=timezone.now(),  # the beat must not take the long wait for a dead worker
                 reason=f"The {form.upper()} decision was recorded; asking the upstream again.",
             ):
                 enqueue(job_id)
