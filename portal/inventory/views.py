@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.catalog.browser import device_release_context
 from portal.catalog.choices import FleetStatus
-from portal.inventory.choices import DeviceSource
+from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.filters import SORT_LABELS, DeviceFilter
 from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
 from portal.inventory.models import Device
@@ -49,6 +49,9 @@ def device_list_view(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "status_label": dict(FleetStatus.choices).get(request.GET.get("status", "")),
         "list_url": reverse("inventory:device-list"),  # rows link to list_url + pk: no reverse() per row
+        # Selects written in the template: Django's widget templates cost more than the rest of the filter form.
+        "os_families": OsFamily.choices,
+        "statuses": FleetStatus.choices,
     }
     return render(request, "inventory/device_list.html", context)
 
