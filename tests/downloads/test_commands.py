@@ -55,3 +55,11 @@ def test_verify_storage_flags_changed_and_missing_files():
         changed.name: StoredImageStatus.CHANGED,
         missing.name: StoredImageStatus.MISSING,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fetch_image_enqueue_follows_a_worker(dl_upstream, shared_worker):
+    out = io.StringIO()
+    call_command("fetch_image", catalog.PID, "dl-other-1.bin", "--enqueue", "--timeout", "60", stdout=out)
+    assert "stored dl-other-1.bin" in out.getvalue()
+    assert StoredImage.objects.get().sha512 == catalog.expected("dl-other-1.bin")["sha512"]

@@ -15,7 +15,7 @@ from downloads.services import download_job_run
 from downloads.signals import job_awaiting_compliance
 from downloads.storage import UnsafeImageName, validate_image_name
 from downloads.transfer.hashing import digest_bytes
-from downloads.transfer.stream import PartialStream, SizeMismatch
+from downloads.transfer.stream import PartialStream, SizeMismatch, TransferAborted
 from portal.celery import app
 from tests.downloads import catalog
 
@@ -133,3 +133,27 @@ def test_awaiting_compliance_sends_the_signal_after_commit(dl_upstream):
     assert heard == [(DownloadJob, job.pk, JobState.AWAITING_COMPLIANCE)]
     download_job_run(job_id=job.pk)  # a second run of a waiting job does nothing
     assert len(heard) == 1
+
+
+@pytest.mark.django_db
+def test_progress_is_saved_at_most_twice_a_second():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from downloads.models import Transfer
+    from downloads.services.run import ProgressWriter
+
+    job = DownloadJob.objects.create(pid="P", image_name="a.bin", state=JobState.DOWNLOADING, run_id="r1")
+    transfer = Transfer.objects.create(
+        sha512="e" * 128, image_guid="G", image_name="a.bin", pid="P", mdf_id="1", leader=job
+    )
+    writer = ProgressWriter(job.pk, transfer.pk, "r1")
+    with CaptureQueriesContext(connection) as queries:
+        for done in range(0, 100_000, 1000):
+            writer(done, 1_000_000)
+    assert len(queries) == 3  # one save (leader, followers, transfer) for a burst well under half a second
+    job.refresh_from_db()
+    assert job.bytes_done == 0 and job.bytes_total == 1_000_000 and job.heartbeat_at is not None
+    DownloadJob.objects.filter(pk=job.pk).update(run_id="someone-else")
+    with pytest.raises(TransferAborted):
+        writer(1_000_000, 1_000_000)  # the final byte always saves, and finds the job taken over
