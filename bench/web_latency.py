@@ -308,22 +308,25 @@ def main() -> None:
 
     ensure_fleet(args.devices, args.images, args.reseed)
     redis, redis_url = start_redis()
-    env = production_env(redis_url)
-    manage("collectstatic", "--noinput", "-v0", env=env)
-    ids = credentials(env)
-    server, base = start_gunicorn(env, args.workers)
-    drive = run_wrk if os.path.exists(WRK) else run_python
-    print(
-        f"gunicorn {args.workers} sync workers, PORTAL_ENV=production, SQLite, cache {'Redis' if redis else 'DB'}; "
-        f"{'wrk' if drive is run_wrk else 'python'} with {args.connections} connections for {args.duration} s per URL"
-    )
-    print(f"{'kind':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-2xx':>8}  url")
+    server = None
     try:
+        env = production_env(redis_url)
+        manage("collectstatic", "--noinput", "-v0", env=env)
+        ids = credentials(env)
+        server, base = start_gunicorn(env, args.workers)
+        drive = run_wrk if os.path.exists(WRK) else run_python
+        print(
+            f"gunicorn {args.workers} sync workers, PORTAL_ENV=production, SQLite, "
+            f"cache {'Redis' if redis else 'DB'}; {'wrk' if drive is run_wrk else 'python'} with "
+            f"{args.connections} connections for {args.duration} s per URL; load average {os.getloadavg()[0]:.2f}"
+        )
+        print(f"{'kind':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-2xx':>8}  url")
         for kind, path in targets(ids):
             header = f"Cookie: sessionid={ids['session']}" if kind == "page" else f"Authorization: Token {ids['token']}"
             check(base + path, header)
             p50, p95, p99, rate, bad = drive(base + path, header, args.connections, args.duration)
             print(f"{kind:5} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:8.1f} {bad:8d}  {path}", flush=True)
+        print(f"load average at the end {os.getloadavg()[0]:.2f} (2 cores; other work on the machine shows here)")
     finally:
         stop(server)
         stop(redis)
