@@ -122,12 +122,17 @@ def test_awaiting_compliance_sends_the_signal_after_commit(dl_upstream):
     def listener(sender, job_id, **kwargs):
         heard.append((sender, job_id, DownloadJob.objects.get(pk=job_id).state))
 
+    def broken(sender, job_id, **kwargs):
+        raise RuntimeError("a receiver that fails must not break the job's run")
+
     job = DownloadJob.objects.create(pid=catalog.PID, image_name="dl-crypto-k9.bin")  # no enqueue: run it here
+    job_awaiting_compliance.connect(broken)
     job_awaiting_compliance.connect(listener)
     try:
         download_job_run(job_id=job.pk)
     finally:
         job_awaiting_compliance.disconnect(listener)
+        job_awaiting_compliance.disconnect(broken)
     job.refresh_from_db()
     assert job.state == JobState.AWAITING_COMPLIANCE and job.waiting_for == ComplianceNeed.K9_EULA
     assert heard == [(DownloadJob, job.pk, JobState.AWAITING_COMPLIANCE)]
