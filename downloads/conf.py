@@ -1,22 +1,18 @@
 """The downloads app's settings, each with its default, read in one place.
 
-Every value is read with ``getattr(settings, NAME, default)``. Until the lead adds these names to
-portal/settings.py (see the report of issue 6), a value not defined there is taken from the environment
-variable of the same name, so a worker process started by a test or by docker-compose can be configured.
+Every value is a setting of portal/settings.py, set by the environment variable of the same name; tests
+override them with pytest-django's ``settings`` fixture (or the environment of the worker they start).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
 
 
 def _value(name: str, default: object) -> object:
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
+    return getattr(settings, name, default)
 
 
 def _number(name: str, default: float) -> float:

@@ -200,6 +200,8 @@ if _broker_scheme == "filesystem":
         "data_folder_out": str(BROKER_DIR),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled; the default second would add up to a second to every queued job.
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -213,6 +215,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # apps add theirs in <app>/schedules
 
 # --- Storage ----------------------------------------------------------------------------------------------
 PORTAL_STORAGE_DIR = Path(env.str("PORTAL_STORAGE_DIR", default=str(VAR_DIR / "storage"))).resolve()
+
+# --- Downloads ----------------------------------------------------------------------------------------------
+PORTAL_DOWNLOAD_MAX_RATE = _get("PORTAL_DOWNLOAD_MAX_RATE", int, 0, "must be bytes per second (0: no cap)")
+PORTAL_DOWNLOAD_CHUNK_SIZE = _get("PORTAL_DOWNLOAD_CHUNK_SIZE", int, 1 << 20, "must be a number of bytes")
+PORTAL_DOWNLOAD_HEARTBEAT_STALE = _get("PORTAL_DOWNLOAD_HEARTBEAT_STALE", float, 120.0, "must be seconds")
+PORTAL_DOWNLOAD_QUEUED_STALE = _get("PORTAL_DOWNLOAD_QUEUED_STALE", float, 300.0, "must be seconds")
+PORTAL_DOWNLOAD_RESUME_ATTEMPTS = _get("PORTAL_DOWNLOAD_RESUME_ATTEMPTS", int, 6, "must be a whole number")
+PORTAL_PARTIAL_MAX_AGE = _get("PORTAL_PARTIAL_MAX_AGE", float, 86400.0, "must be seconds")
+PORTAL_DEVICE_LINK_MAX_AGE = _get("PORTAL_DEVICE_LINK_MAX_AGE", int, 86400, "must be seconds")
+# e.g. /_storage/: the web server answers with X-Accel-Redirect and nginx sends the file itself.
+PORTAL_SERVE_ACCEL_PREFIX = env.str("PORTAL_SERVE_ACCEL_PREFIX", default="")
 
 # --- Upstream (Cisco ASD API v4.0 or the simulator) ----------------------------------------------------------
 PORTAL_UPSTREAM_URL = env.str("PORTAL_UPSTREAM_URL", default="http://127.0.0.1:8001").rstrip("/")
