@@ -266,6 +266,8 @@ PORTAL_ALLOWED_DOWNLOAD_HOSTS = _get(
 # --- NetBox (optional inventory source) ---------------------------------------------------------------------
 PORTAL_NETBOX_URL = env.str("PORTAL_NETBOX_URL", default="")
 PORTAL_NETBOX_TOKEN = env.str("PORTAL_NETBOX_TOKEN", default="")
+# The NetBox custom field that holds a device's running release (else the version in the platform's name).
+PORTAL_NETBOX_RELEASE_FIELD = env.str("PORTAL_NETBOX_RELEASE_FIELD", default="software_version")
 
 # --- Auth, sessions, security -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -277,6 +279,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the shared cache, written through to the database: one query less on every page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
