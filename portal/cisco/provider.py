@@ -21,6 +21,7 @@ Settings read (defaults in brackets):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -36,8 +37,13 @@ from portal.cisco.transport import RetryPolicy
 
 __all__ = ["DjangoCacheStore", "client_config", "get_client", "reset_client"]
 
+# A person waits for interactive calls (page and API look-ups): seconds per attempt and 20 s in all, instead of
+# the workers' minutes. Same upstream, token and shared rate limit.
+INTERACTIVE_READ_TIMEOUT = 15.0
+INTERACTIVE_TOTAL_TIMEOUT = 20.0
+
 _lock = threading.Lock()
-_current: tuple[tuple[int, str], AsdClient] | None = None
+_current: dict[bool, tuple[tuple[int, str], AsdClient]] = {}
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -50,8 +56,24 @@ def _default_storage_url() -> str:
     return f"sqlite:///{(base / 'var' / 'asd-ratelimit.sqlite3').resolve()}"
 
 
-def client_config() -> dict[str, Any]:
+def client_config(*, interactive: bool = False) -> dict[str, Any]:
     """Every value the client is built from, read from settings (contains the secret: never log it)."""
+    config = _settings_config()
+    if interactive:
+        retry: RetryPolicy = config["retry"]
+        config["connect_timeout"] = min(config["connect_timeout"], 5.0)
+        config["read_timeout"] = min(config["read_timeout"], INTERACTIVE_READ_TIMEOUT)
+        config["retry"] = dataclasses.replace(
+            retry,
+            max_attempts=min(retry.max_attempts, 2),
+            backoff_max=min(retry.backoff_max, 2.0),
+            total_timeout=INTERACTIVE_TOTAL_TIMEOUT,
+            retry_after_max=min(retry.retry_after_max, 5.0),
+        )
+    return config
+
+
+def _settings_config() -> dict[str, Any]:
     upstream = str(_setting("PORTAL_UPSTREAM_URL", "http://127.0.0.1:8001")).rstrip("/")
     hosts = _setting("PORTAL_ALLOWED_DOWNLOAD_HOSTS", [])
     return {
@@ -130,25 +152,28 @@ def _build(config: dict[str, Any]) -> AsdClient:
     )
 
 
-def get_client() -> AsdClient:
-    """The process's ASD client, built from settings (rebuilt when they change or after a fork)."""
-    global _current
-    config = client_config()
+def get_client(*, interactive: bool = False) -> AsdClient:
+    """The process's ASD client, built from settings (rebuilt when they change or after a fork).
+
+    ``interactive=True`` gives the variant for calls a person waits for: short timeouts, few retries.
+    """
+    config = client_config(interactive=interactive)
     key = (os.getpid(), _fingerprint(config))
     with _lock:
-        if _current is not None and _current[0] == key:
-            return _current[1]
-        if _current is not None and _current[0][0] == key[0]:
-            _current[1].close()  # same process, new settings: the old pool is not needed any more
+        current = _current.get(interactive)
+        if current is not None and current[0] == key:
+            return current[1]
+        if current is not None and current[0][0] == key[0]:
+            current[1].close()  # same process, new settings: the old pool is not needed any more
         client = _build(config)
-        _current = (key, client)
+        _current[interactive] = (key, client)
         return client
 
 
 def reset_client() -> None:
-    """Forget the process's client (tests; after changing credentials at run time)."""
-    global _current
+    """Forget the process's clients (tests; after changing credentials at run time)."""
     with _lock:
-        if _current is not None and _current[0][0] == os.getpid():
-            _current[1].close()
-        _current = None
+        for key, client in _current.values():
+            if key[0] == os.getpid():
+                client.close()
+        _current.clear()

@@ -3,14 +3,9 @@ of image names (metadata/images). Short timeouts and few retries: someone is wai
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,53 +14,8 @@ from portal.catalog.services.recommendations import recommendations_recompute
 from portal.catalog.services.store import catalog_records_store
 from portal.cisco.client import MAX_IMAGES, AsdClient
 from portal.cisco.payloads import ImageStatus as ImageStatusPayload
-from portal.cisco.provider import client_config
-from portal.cisco.ratelimit import SharedRateLimiter, storage_for
-from portal.cisco.transport import RetryPolicy
+from portal.cisco.provider import get_client
 from portal.inventory.models import Device
-
-# A person waits for these: a few seconds per attempt and 20 s in all, instead of the workers' minutes.
-INTERACTIVE_READ_TIMEOUT = 15.0
-INTERACTIVE_TOTAL_TIMEOUT = 20.0
-_lock = threading.Lock()
-_client: tuple[tuple[int, str], AsdClient] | None = None
-
-
-def interactive_client() -> AsdClient:
-    """An ASD client for page and API requests: same upstream, token cache and shared rate limit as the workers'
-    client, with short timeouts (one per process, rebuilt when settings change)."""
-    global _client
-    config = client_config()
-    key = (os.getpid(), hashlib.sha256(repr(sorted(config.items())).encode()).hexdigest())
-    with _lock:
-        if _client is not None and _client[0] == key:
-            return _client[1]
-        retry: RetryPolicy = config["retry"]
-        limiter = SharedRateLimiter(
-            storage_for(config["ratelimit_storage_url"]),
-            qps=config["qps"],
-            margin=config["qps_margin"],
-            key=hashlib.sha256(f"{config['base_url']}\n{config['client_id']}".encode()).hexdigest()[:16],
-        )
-        client = AsdClient(
-            base_url=config["base_url"],
-            token_url=config["token_url"],
-            client_id=config["client_id"],
-            client_secret=config["client_secret"],
-            token_store=caches[config["cache_alias"]],
-            rate_limiter=limiter,
-            connect_timeout=min(config["connect_timeout"], 5.0),
-            read_timeout=min(config["read_timeout"], INTERACTIVE_READ_TIMEOUT),
-            retry=dataclasses.replace(
-                retry,
-                max_attempts=min(retry.max_attempts, 2),
-                backoff_max=min(retry.backoff_max, 2.0),
-                total_timeout=INTERACTIVE_TOTAL_TIMEOUT,
-                retry_after_max=min(retry.retry_after_max, 5.0),
-            ),
-        )
-        _client = (key, client)
-        return client
 
 
 def clean_names(names: Sequence[str] | str) -> list[str]:
@@ -90,7 +40,7 @@ class SearchResult:
 
 def image_search(*, pid: str, image_names: Sequence[str]) -> SearchResult:
     """Search a PID's releases by image names (1 to 5), store what comes back, return the releases."""
-    client = interactive_client()
+    client = get_client(interactive=True)
     names = clean_names(image_names)[:MAX_IMAGES]
     release_ids: list[int] = []
     invalid: tuple[str, ...] = ()
@@ -144,7 +94,7 @@ _STATUS_FIELDS = [
 
 def image_status_check(*, image_names: Sequence[str], client: AsdClient | None = None) -> list[ImageStatus]:
     """Ask metadata/images about image names (5 per call), store the answers, recompute the devices running them."""
-    client = client or interactive_client()
+    client = client or get_client(interactive=True)
     names = clean_names(image_names)
     rows: dict[str, ImageStatus] = {}
     for start in range(0, len(names), MAX_IMAGES):
