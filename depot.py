@@ -131,6 +131,8 @@ def start() -> int:
     setup()
     say("demo users, one per role (these passwords are new on every start):")
     manage("demo_users")
+    if "PORTAL_UPSTREAM_URL" not in os.environ:
+        manage("demo_inventory")  # a small demo fleet on the simulator's catalog, only into an empty inventory
     bin_dir = VENV / "bin"
     processes = Processes()
     embedded_upstream = "PORTAL_UPSTREAM_URL" not in os.environ
