@@ -8,7 +8,8 @@ app_name = "catalog"
 
 urlpatterns = [
     path("catalog/", views.product_list_view, name="product-list"),
-    path("catalog/products/<str:pid>/", views.product_detail_view, name="product-detail"),
+    # <path:pid>: Cisco PIDs may hold a slash (ISR4351/K9).
+    path("catalog/products/<path:pid>/", views.product_detail_view, name="product-detail"),
     path("catalog/standards/", views.standard_list_view, name="standard-list"),
     path("catalog/standards/new/", views.standard_create_view, name="standard-create"),
     path("catalog/standards/<int:pk>/delete/", views.standard_delete_view, name="standard-delete"),

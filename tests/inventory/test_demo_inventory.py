@@ -34,3 +34,25 @@ def test_demo_devices_refresh_against_the_simulator(upstream):
     # Every demo PID has releases above the one it runs, so the release browser shows something for each.
     pids_with_releases = set(Release.objects.values_list("product__pid", flat=True))
     assert set(Device.objects.values_list("pid", flat=True)) <= pids_with_releases
+
+
+def test_pages_and_api_take_pids_with_a_slash(upstream, client, engineer, api_as):
+    """ISR4351/K9: a slash in a PID must not break links, pages or API routes."""
+    from portal.catalog.services.refresh import catalog_refresh_run_inline, catalog_refresh_start
+
+    call_command("demo_inventory")
+    CatalogRefresh.objects.all().delete()
+    refresh, _ = catalog_refresh_start(enqueue=False)
+    catalog_refresh_run_inline(refresh_id=refresh.pk)
+    client.force_login(engineer)
+    for path in ["/catalog/", "/dashboard/", "/devices/", "/catalog/products/ISR4351/K9/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert 'href="/catalog/products/ISR4351/K9/"' in client.get("/catalog/").content.decode()
+    api = api_as(engineer)
+    detail = api.get("/api/v1/catalog/products/ISR4351/K9/")
+    assert detail.status_code == 200 and detail.json()["pid"] == "ISR4351/K9"
+    releases = api.get("/api/v1/catalog/products/ISR4351/K9/releases/")
+    assert releases.status_code == 200 and releases.json()["count"] > 0
+    plain = api.get("/api/v1/catalog/products/C9300-48P/releases/")
+    assert plain.status_code == 200 and plain.json()["count"] > 0

@@ -62,7 +62,8 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     permission_classes = [ModelPermissionsWithView]
     lookup_field = "pid"
-    lookup_value_regex = r"[^/]+"
+    # Cisco PIDs may hold a slash (ISR4351/K9); a second segment named "releases" is the action, not a PID.
+    lookup_value_regex = r"[^/]+(?:/(?!releases/$)[^/]+)?"
     queryset = Product.objects.all()
     filter_backends: list = []
 
