@@ -61,3 +61,20 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fleet_generation(request):
+    """Each test starts a new fleet generation, so list totals and the dashboard cached by an earlier test (whose
+    rows are gone) are never read. The database cache rolls back with a test's transaction; Redis does not, and a
+    transactional test's flush leaves the cache table alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    from portal.catalog.summary import fleet_changed
+
+    if not isinstance(caches["default"], DatabaseCache):
+        fleet_changed()
+    elif {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        fleet_changed()

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from downloads.api import views
 
-router = SimpleRouter(trailing_slash="/?")
+router = SimpleRouter()
 router.register("downloads/jobs", views.DownloadJobViewSet, basename="api-download-job")
 router.register("downloads/images", views.StoredImageViewSet, basename="api-stored-image")
 

@@ -127,6 +127,6 @@ def test_compliance_endpoints_are_in_the_openapi_schema(api_as, engineer):
     schema = api_as(engineer).get("/api/schema/?format=json").json()
     paths = schema["paths"]
     for path in ("forms", "forms/{kind}", "decisions", "decisions/{sequence}", "queue", "audit", "audit/verify"):
-        assert f"/api/v1/compliance/{path}" in paths, path
-    post = paths["/api/v1/compliance/decisions"]["post"]
+        assert f"/api/v1/compliance/{path}/" in paths, path
+    post = paths["/api/v1/compliance/decisions/"]["post"]
     assert {"201", "400", "409", "502", "503"} <= set(post["responses"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext  # noqa: F401 - kept for readers comparing query counts
 
 from downloads import storage
@@ -110,6 +111,8 @@ def test_hostile_image_names_are_refused_on_request(db, name):
 @pytest.mark.parametrize("name", [n for n in catalog.HOSTILE_NAMES if len(n) <= 256])
 def test_hostile_upstream_names_never_become_paths(dl_upstream, shared_worker, name, tmp_path):
     # A row written around the service (an old version, the admin): the worker checks the upstream's name too.
+    if "\x00" in name and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL text cannot hold NUL, so no such row can exist; the service refuses it (above)")
     job = DownloadJob.objects.create(pid=catalog.PID, image_name=name)
     from downloads.services.jobs import enqueue
 

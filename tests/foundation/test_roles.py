@@ -116,3 +116,13 @@ def test_pages_carry_a_csp_without_inline_script(client, engineer):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_api_paths_answer_without_their_trailing_slash(api_as, engineer):
+    """Tools POST to /api/v1/x or /api/v1/x/ alike; no redirect that would drop the body."""
+    client = api_as(engineer)
+    assert client.get("/api/v1/me").json()["username"] == "eng"
+    assert client.get("/api/v1/me/").json()["username"] == "eng"
+    created = client.post("/api/v1/me/token")
+    assert created.status_code == 201 and created.json()["key"]
+    assert client.get("/api/v1/nothing-here").status_code == 404

@@ -63,7 +63,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissionsWithView]
     lookup_field = "pid"
     # Cisco PIDs may hold a slash (ISR4351/K9); a second segment named "releases" is the action, not a PID.
-    lookup_value_regex = r"[^/]+(?:/(?!releases/$)[^/]+)?"
+    lookup_value_regex = r"[^/]+(?:/(?!releases/?$)[^/]+)?"
     queryset = Product.objects.all()
     filter_backends: list = []
 
