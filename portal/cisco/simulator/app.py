@@ -41,10 +41,15 @@ class RequestLog:
         with self._lock:
             self._entries.append(entry)
 
-    def entries(self) -> list[dict[str, Any]]:
-        """All recorded requests, oldest first."""
+    def update(self, entry: dict[str, Any], **changes: Any) -> None:
+        """Change fields of an entry already added (its final byte count once the body has gone out)."""
         with self._lock:
-            return list(self._entries)
+            entry.update(changes)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """All recorded requests, oldest first (copies, so a later :meth:`update` cannot race a reader)."""
+        with self._lock:
+            return [dict(entry) for entry in self._entries]
 
     def clear(self) -> None:
         """Forget all requests."""

@@ -8,7 +8,7 @@ Python), which is what lets one thread serve well over 1 GB/s on loopback.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from portal.cisco.simulator.faults import CORRUPT_SPAN, Fault
 
@@ -73,8 +73,12 @@ def _flush(sock: socket.socket, batch: list[Buffer]) -> None:
                 sent = 0
 
 
-def send_parts(sock: socket.socket, parts: Iterable[Buffer]) -> int:
+def send_parts(sock: socket.socket, parts: Iterable[Buffer], before_last: Callable[[int], None] | None = None) -> int:
     """Send every part, batching them into large scatter/gather writes; return the number of bytes sent.
+
+    ``before_last(total)`` is called with the final byte count just before the last batch goes out, i.e.
+    before the peer can have the whole answer: the request log uses it so that a client reading the log right
+    after its response always finds its request there.
 
     If the peer goes away the OSError propagates; the count of what was sent before is then lost, which only
     affects the request log.
@@ -85,12 +89,16 @@ def send_parts(sock: socket.socket, parts: Iterable[Buffer]) -> int:
         size = len(part)
         if not size:
             continue
-        batch.append(part)
-        batch_bytes += size
-        total += size
+        # A full batch is sent only once another part is known to follow, so the last batch is always the one
+        # left over after the loop (and before_last really runs before the last bytes leave).
         if batch_bytes >= BATCH_BYTES or len(batch) >= BATCH_PARTS:
             _flush(sock, batch)
             batch, batch_bytes = [], 0
+        batch.append(part)
+        batch_bytes += size
+        total += size
+    if before_last is not None:
+        before_last(total)
     if batch:
         _flush(sock, batch)
     return total

@@ -7,6 +7,7 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -136,8 +137,9 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         )
         fault = None if request.path.startswith("/_sim/") else sim.faults.take(request.method, request.path)
         if fault is not None and fault.kind == "drop":
+            # Logged before the connection is cut, so a client that sees the drop finds its request in the log.
+            self._access_line(request, self._record(request, split.query, None, 0, fault))
             self._drop()
-            self._record(request, split.query, None, 0, fault)
             return
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay)
@@ -145,8 +147,19 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             response = gateway_error(fault.status, _FAULT_MESSAGES.get(fault.status)).response()
         else:
             response = sim.handle(request)
-        sent = self._write(response, fault)
-        self._record(request, split.query, response, sent, fault)
+        recorded: list[dict[str, Any] | None] = []
+
+        def publish(body_bytes: int) -> None:
+            # Runs before the last bytes are sent: the entry is in the log before the client has its answer.
+            recorded.append(self._record(request, split.query, response, body_bytes, fault))
+
+        sent = self._write(response, fault, publish)
+        if not recorded:  # the peer went away before the last batch
+            recorded.append(self._record(request, split.query, response, sent, fault))
+        entry = recorded[0]
+        if entry is not None and entry["bytes"] != sent:  # the last batch failed: keep the log honest
+            sim.log.update(entry, bytes=sent)
+        self._access_line(request, entry)
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -155,8 +168,11 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _write(self, response: Response, fault: Fault | None) -> int:
-        """Send the status line, headers and body; return the body bytes sent (-1 if the peer went away)."""
+    def _write(self, response: Response, fault: Fault | None, before_last: Callable[[int], None] | None = None) -> int:
+        """Send the status line, headers and body; return the body bytes sent (-1 if the peer went away).
+
+        ``before_last(body_bytes)`` runs just before the last bytes of the answer are sent.
+        """
         no_body = self.command == "HEAD" or response.status in (204, 304)
         head = [f"HTTP/1.1 {response.status} {reason_phrase(response.status)}"]
         head += [f"Server: {self.server_version}", f"Date: {formatdate(usegmt=True)}"]
@@ -175,13 +191,20 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             parts = [response.body]
         try:
             # The header goes out in the same scatter/gather write as the start of the body.
-            return send_parts(self.connection, itertools.chain([header], apply_fault(parts, fault))) - len(header)
+            hook = None if before_last is None else lambda total: before_last(total - len(header))
+            chained = itertools.chain([header], apply_fault(parts, fault))
+            return send_parts(self.connection, chained, hook) - len(header)
         except OSError:
             self.close_connection = True
             return -1
 
-    def _record(self, request: Request, query: str, response: Response | None, sent: int, fault: Fault | None) -> None:
+    def _record(
+        self, request: Request, query: str, response: Response | None, sent: int, fault: Fault | None
+    ) -> dict[str, Any] | None:
+        """Add the request to the log (control paths are not logged); return the entry added."""
         sim = self.server.sim
+        if request.path.startswith("/_sim/"):
+            return None
         entry = {
             "method": request.method,
             "path": request.path,
@@ -193,11 +216,15 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             "range": request.header("Range"),
             "fault": fault.kind if fault else None,
         }
-        if request.path.startswith("/_sim/"):
-            return
         sim.log.add(entry)
-        if sim.config.access_log:
-            sys.stderr.write(
-                f'{self.client_address[0]} {entry["client"] or "-"} "{request.method} {request.path}" '
-                f"{entry['status'] or 'dropped'} {sent}{' fault=' + fault.kind if fault else ''}\n"
-            )
+        return entry
+
+    def _access_line(self, request: Request, entry: dict[str, Any] | None) -> None:
+        """Print the access-log line of a logged request (when asked to), with its final byte count."""
+        if entry is None or not self.server.sim.config.access_log:
+            return
+        fault = entry["fault"]
+        sys.stderr.write(
+            f'{self.client_address[0]} {entry["client"] or "-"} "{request.method} {request.path}" '
+            f"{entry['status'] or 'dropped'} {entry['bytes']}{' fault=' + fault if fault else ''}\n"
+        )
