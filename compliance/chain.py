@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# text_clean lives in portal.core.text (downloads uses it too); imported here, where compliance code finds it.
+from portal.core.text import text_clean
+
 GENESIS = "0" * 64
 FORMAT = "depot-audit-v1"
 
@@ -39,11 +42,6 @@ HASHED_FIELDS = (
     "posted_ok",
     "prev_hash",
 )
-
-
-def text_clean(value: str) -> str:
-    """Text as the database can keep it: NUL characters (refused by PostgreSQL text) become U+FFFD."""
-    return value.replace("\x00", "\ufffd")
 
 
 def json_clean(value: Any) -> Any:

@@ -24,6 +24,7 @@ from portal.cisco.client import MAX_IMAGES, AsdClient
 from portal.cisco.errors import ImageOutcome
 from portal.cisco.exceptions import AsdError, RateLimited, TransactionExpired, UpstreamUnavailable
 from portal.cisco.payloads import DownloadOffer, Image, ReleaseRecord
+from portal.core.text import fields_clean
 
 logger = logging.getLogger("downloads.authorize")
 
@@ -147,6 +148,7 @@ def _record_metadata(job: DownloadJob, found: Found) -> None:
         "expected_sha512": image.sha512.lower(),
         "bytes_total": image.size,
     }
+    fields = fields_clean(fields)  # all of it is the upstream's text
     DownloadJob.objects.filter(pk=job.pk).update(**fields)
     for key, value in fields.items():
         setattr(job, key, value)
@@ -216,19 +218,23 @@ def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: s
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
-                sha512=job.expected_sha512,
-                md5=job.expected_md5,
-                size=job.expected_size,
-                image_guid=job.image_guid,
-                image_name=offer.image_name,
-                pid=job.pid,
-                mdf_id=job.mdf_id,
-                metadata_trans_id=job.metadata_trans_id,
-                metadata_at=job.metadata_at,
-                url=offer.url or "",
-                token=offer.token,
-                url_issued_at=timezone.now(),
-                leader=job,
+                **fields_clean(
+                    {
+                        "sha512": job.expected_sha512,
+                        "md5": job.expected_md5,
+                        "size": job.expected_size,
+                        "image_guid": job.image_guid,
+                        "image_name": offer.image_name,
+                        "pid": job.pid,
+                        "mdf_id": job.mdf_id,
+                        "metadata_trans_id": job.metadata_trans_id,
+                        "metadata_at": job.metadata_at,
+                        "url": offer.url or "",
+                        "token": offer.token,
+                        "url_issued_at": timezone.now(),
+                        "leader": job,
+                    }
+                )
             )
     except IntegrityError:
         existing = Transfer.objects.filter(sha512=job.expected_sha512).first()

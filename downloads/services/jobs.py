@@ -14,6 +14,7 @@ from django.utils import timezone
 from downloads.choices import CANCELLABLE_STATES, RETRYABLE_STATES, ComplianceNeed, JobSource, JobState
 from downloads.models import DownloadJob, StoredImage
 from downloads.storage import UnsafeImageName, validate_image_name
+from portal.core.text import fields_clean
 
 
 class DownloadRequestInvalid(ValueError):
@@ -40,25 +41,32 @@ def enqueue(job_id: int) -> None:
 
 
 def job_move(job_id: int, expected: str | Iterable[str], **fields: Any) -> bool:
-    """Move a job only if it is still in one of the ``expected`` states; True when this call moved it."""
+    """Move a job only if it is still in one of the ``expected`` states; True when this call moved it.
+
+    Text fields are cleaned for the database here: reasons and upstream codes/messages quote the upstream, whose
+    text may hold NUL characters (PostgreSQL refuses them).
+    """
     states = [expected] if isinstance(expected, str) else list(expected)
     fields.setdefault("updated_at", timezone.now())
-    return DownloadJob.objects.filter(pk=job_id, state__in=states).update(**fields) == 1
+    return DownloadJob.objects.filter(pk=job_id, state__in=states).update(**fields_clean(fields)) == 1
 
 
 def terminal_fields(state: str, reason: str, **extra: Any) -> dict[str, Any]:
-    """The fields of a job that ends (no owner any more, finished now)."""
+    """The fields of a job that ends (no owner any more, finished now), text cleaned for the database (the reason
+    and ``extra`` may quote the upstream; these fields are also written without :func:`job_move`)."""
     now = timezone.now()
-    return {
-        "state": state,
-        "reason": reason,
-        "run_id": "",
-        "finished_at": now,
-        "updated_at": now,
-        "rate": 0,
-        "eta_seconds": None,
-        **extra,
-    }
+    return fields_clean(
+        {
+            "state": state,
+            "reason": reason,
+            "run_id": "",
+            "finished_at": now,
+            "updated_at": now,
+            "rate": 0,
+            "eta_seconds": None,
+            **extra,
+        }
+    )
 
 
 def _stored_for(image_name: str, image_guid: str) -> StoredImage | None:

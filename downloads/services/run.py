@@ -26,6 +26,7 @@ from downloads.transfer.stream import PartialStream, TransferAborted
 from portal.cisco.client import MAX_IMAGES
 from portal.cisco.exceptions import AsdError, DownloadError, HostNotAllowed, TooManyRedirects
 from portal.cisco.provider import get_client
+from portal.core.text import text_clean
 
 logger = logging.getLogger("downloads.run")
 
@@ -267,7 +268,7 @@ def _reauthorize(transfer: Transfer, reason: str) -> None:
     """
     ids = list(_transfer_jobs(transfer).values_list("pk", flat=True))
     _transfer_jobs(transfer).update(
-        state=JobState.QUEUED, run_id="", transfer=None, reason=reason, updated_at=timezone.now()
+        state=JobState.QUEUED, run_id="", transfer=None, reason=text_clean(reason), updated_at=timezone.now()
     )
     transfer.delete()
     for job_id in ids:

@@ -14,6 +14,7 @@ from downloads.services.authorize import lookup_images, metadata_fresh
 from portal.cisco.client import AsdClient
 from portal.cisco.download import DownloadUrlRefused, ImageStream
 from portal.cisco.exceptions import TransactionExpired
+from portal.core.text import fields_clean
 
 logger = logging.getLogger("downloads.urls")
 
@@ -76,11 +77,19 @@ class UrlSource:
         if offer is None or not offer.downloadable:
             codes = ", ".join(e.code for e in offer.exceptions) if offer else "no answer for this image"
             raise NeedsAuthorization(f"Asked for a fresh download URL, the upstream answered: {codes}.")
-        t.url, t.token, t.url_issued_at = offer.url or "", offer.token, timezone.now()
-        Transfer.objects.filter(pk=t.pk).update(
-            url=t.url,
-            token=t.token,
-            url_issued_at=t.url_issued_at,
-            metadata_trans_id=t.metadata_trans_id,
-            metadata_at=t.metadata_at,
+        fields = fields_clean(
+            {
+                "url": offer.url or "",
+                "token": offer.token,
+                "url_issued_at": timezone.now(),
+                "metadata_trans_id": t.metadata_trans_id,
+                "metadata_at": t.metadata_at,
+            }
         )
+        t.url, t.token, t.url_issued_at, t.metadata_trans_id = (
+            fields["url"],
+            fields["token"],
+            fields["url_issued_at"],
+            fields["metadata_trans_id"],
+        )
+        Transfer.objects.filter(pk=t.pk).update(**fields)
