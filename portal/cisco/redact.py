@@ -3,9 +3,11 @@
 Three kinds of secret pass through the client: the OAuth2 client secret (in the token request body only),
 bearer tokens (the Authorization header, and the ``access_token`` query parameter of default download URLs)
 and cloud download tokens (a POSTed form field). Download URLs are sessionalized, so their query strings
-are credentials too. Everything the client logs or puts in an exception goes through :func:`redact_url` or
-:func:`redact_text`; urllib3's own DEBUG line ("GET /path?access_token=... HTTP/1.1") is filtered by
-:class:`QueryRedactingFilter`, installed once on urllib3's connection-pool logger.
+are credentials too, and so are opaque codes in their paths (the simulator's ``/dl/<file code>/<name>`` hop,
+CDN edge paths): path segments that look like random tokens are masked as well. Everything the client logs
+or puts in an exception goes through :func:`redact_url` or :func:`redact_text`; urllib3's own DEBUG line
+("GET /path?access_token=... HTTP/1.1") is filtered by :class:`QueryRedactingFilter`,
+installed once on urllib3's connection-pool logger.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MASK", "QueryRedactingFilter", "install_urllib3_filter", "redact_text", "redact_url"]
+__all__ = ["MASK", "QueryRedactingFilter", "install_urllib3_filter", "looks_opaque", "redact_text", "redact_url"]
 
 MASK = "***"
 
@@ -25,27 +27,51 @@ MASK = "***"
 _QUERY_IN_TEXT = re.compile(r"\?[^\s'\"<>)]*")
 _SENSITIVE_PAIR = re.compile(r"(?i)\b(access_token|token|client_secret|x-authentication-control)=[^&\s'\"]*")
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")
+# A path segment that may be an opaque code: long, URL-safe base64 alphabet only (so file names, which have
+# dots, never qualify). Free text: such a run right after a "/" and ending at a path or text boundary.
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]{20,}")
+_TOKEN_SEGMENT_IN_TEXT = re.compile(r"(?<=/)[A-Za-z0-9_-]{20,}(?=[/?#\s'\"<>)]|$)")
+# Names built from single-case words joined by "-" or "_" (anyconnect-win-predeploy-k9, ISR4300-UNIVERSALK9):
+# a random token almost never splits into pieces like these, so they are kept.
+_WORDY_PIECE = re.compile(r"[a-z0-9]{1,12}|[A-Z0-9]{1,12}")
 
 
 def redact_url(url: str) -> str:
-    """The URL with every query value masked (keys kept, for debugging) and any user-info dropped."""
+    """The URL with every query value and opaque path segment masked (keys kept, for debugging), user-info dropped."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return redact_text(url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
+    path = "/".join(MASK if looks_opaque(segment) else segment for segment in parts.path.split("/"))
     query = "&".join(f"{pair.split('=', 1)[0]}={MASK}" if "=" in pair else MASK for pair in parts.query.split("&"))
-    return urlunsplit((parts.scheme, netloc, parts.path, query if parts.query else "", ""))
+    return urlunsplit((parts.scheme, netloc, path, query if parts.query else "", ""))
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Free text with query strings, bearer tokens, ``token=`` pairs and the given literal secrets masked."""
+    """Free text with queries, bearer tokens, ``token=`` pairs, opaque path segments and literal secrets masked."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
     text = _BEARER.sub(f"Bearer {MASK}", text)
     text = _SENSITIVE_PAIR.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    text = _TOKEN_SEGMENT_IN_TEXT.sub(lambda m: MASK if looks_opaque(m.group(0)) else m.group(0), text)
     return _QUERY_IN_TEXT.sub(f"?{MASK}", text)
+
+
+def looks_opaque(segment: str) -> bool:
+    """Whether a path segment looks like a credential: 20+ URL-safe characters mixing letter cases or digits.
+
+    Segments with dots (file names, versions), short ones, and names made of single-case words joined by
+    "-"/"_" are kept.
+    """
+    if not _TOKEN_CHARS.fullmatch(segment):
+        return False
+    classes = sum(1 for test in (str.isupper, str.islower, str.isdigit) if any(test(c) for c in segment))
+    if classes < 2:
+        return False
+    pieces = re.split(r"[-_]", segment)
+    return not all(_WORDY_PIECE.fullmatch(piece) for piece in pieces if piece)
 
 
 class QueryRedactingFilter(logging.Filter):
