@@ -20,6 +20,8 @@ from portal.cisco.provider import reset_client
 from portal.cisco.simulator.content import ImageBytes
 from tests.downloads import catalog
 from tests.fixtures.simulator import CLIENT_ID, CLIENT_SECRET, FAST_QPS, Simulator
+from tests.fixtures.upstream import aim_settings
+from tests.fixtures.upstream import upstream_env as shared_upstream_env
 from tests.fixtures.worker import WorkerProcess, child_env, worker_command
 
 
@@ -118,16 +120,15 @@ def dl_sim(simulator_factory, dl_catalog) -> Iterator[Simulator]:
 
 def upstream_env(sim_url: str, token_url: str) -> dict[str, str]:
     """The environment of a worker process aimed at the simulator (only 127.0.0.1 allowed for downloads)."""
-    return {
-        "PORTAL_UPSTREAM_URL": sim_url,
-        "PORTAL_TOKEN_URL": token_url,
-        "PORTAL_CLIENT_ID": CLIENT_ID,
-        "PORTAL_CLIENT_SECRET": CLIENT_SECRET,
-        "PORTAL_UPSTREAM_QPS": "200",
-        "PORTAL_UPSTREAM_RETRY_BACKOFF": "0.05",
-        "PORTAL_UPSTREAM_RETRY_BACKOFF_MAX": "0.3",
-        "PORTAL_ALLOWED_DOWNLOAD_HOSTS": "127.0.0.1",
-    }
+    return shared_upstream_env(
+        sim_url,
+        token_url,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        PORTAL_UPSTREAM_QPS="200",
+        PORTAL_UPSTREAM_RETRY_BACKOFF_MAX="0.3",
+        PORTAL_ALLOWED_DOWNLOAD_HOSTS="127.0.0.1",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -169,15 +170,7 @@ class DlUpstream:
 def dl_upstream(dl_sim, settings) -> Iterator[DlUpstream]:
     """Depot (this process and workers started with ``**dl_upstream.env``) aimed at ``dl_sim``."""
     env = upstream_env(dl_sim.url, dl_sim.token_url)
-    settings.PORTAL_UPSTREAM_URL = dl_sim.url
-    settings.PORTAL_TOKEN_URL = dl_sim.token_url
-    settings.PORTAL_CLIENT_ID = dl_sim.client_id
-    settings.PORTAL_CLIENT_SECRET = dl_sim.client_secret
-    settings.PORTAL_UPSTREAM_QPS = 200.0
-    settings.PORTAL_UPSTREAM_RETRY_BACKOFF = 0.05
-    settings.PORTAL_UPSTREAM_RETRY_BACKOFF_MAX = 0.3
-    settings.PORTAL_ALLOWED_DOWNLOAD_HOSTS = ["127.0.0.1"]
-    reset_client()
+    aim_settings(settings, env)
     yield DlUpstream(dl_sim, env)
     reset_client()
 
