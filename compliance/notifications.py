@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from compliance.choices import FORMS_FOR_NEED, FormKind
-from compliance.sanitise import strip_tags_text
+from portal.core.sanitise import plain_text
 
 logger = logging.getLogger(__name__)
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
@@ -37,7 +37,7 @@ def officer_addresses() -> list[str]:
 
 def _body(job: object, forms: str, waiting: int) -> str:
     requester = job.requested_by.get_username() if job.requested_by else "(no user: API or schedule)"
-    message = strip_tags_text(job.upstream_message) or "(none)"
+    message = plain_text(job.upstream_message) or "(none)"
     return "\n".join(
         [
             f"A download waits on a compliance decision: {forms}.",

@@ -19,9 +19,11 @@ from compliance.errors import AuditChainBroken, DecisionNotPosted, FormOutdated,
 from compliance.models import ChainHead, Decision, FormSnapshot
 from compliance.rendering import render_snapshot
 from compliance.selectors import form_snapshot_current
+from compliance.signals import form_decided
 from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
 from portal.cisco.exceptions import AsdError, UpstreamUnavailable
 from portal.cisco.provider import get_client
+from portal.core.signals import send_on_commit
 
 __all__ = [
     "DecisionOutcome",
@@ -147,7 +149,8 @@ def _chain_check(head: ChainHead | None) -> None:
 
 
 def decision_append(**fields: Any) -> Decision:
-    """Append one record to the chain as given (decision_submit is its caller, once the upstream has answered).
+    """Append one record to the chain as given (decision_submit is its caller, once the upstream has answered), and
+    announce it with ``form_decided`` once it is committed.
 
     Appends are serialised by the head row's lock (and prev_hash is unique, so a fork cannot be stored).
     """
@@ -163,6 +166,7 @@ def decision_append(**fields: Any) -> Decision:
         record.hash = record_hash(record.hashed_fields())
         record.save()
         ChainHead.objects.filter(pk=1).update(length=record.sequence, last_hash=record.hash)
+        send_on_commit(form_decided, sender=Decision, decision_id=record.pk)
     return record
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from compliance.choices import DecisionStatus, FormKind
 from compliance.decisions import MAX_COMMENTS, MAX_FILE_NAMES
 from compliance.models import Decision
-from compliance.sanitise import sanitise_html, strip_tags_text
+from portal.core.sanitise import plain_text, sanitise_html
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -110,7 +110,7 @@ class FormSerializer(serializers.Serializer):
     sanitised_sha256 = serializers.CharField(allow_null=True, help_text="sha256 of what is shown; send it back")
     fetched_at = serializers.DateTimeField(allow_null=True)
     last_seen_at = serializers.DateTimeField(allow_null=True)
-    web_form = serializers.CharField(allow_null=True, help_text="Cisco's web form (only an http(s) URL)")
+    web_form = serializers.CharField(allow_null=True, help_text="Cisco's web form (only an http(s) link)")
     k9 = RenderedK9Serializer(allow_null=True)
     eula = RenderedEulaSerializer(allow_null=True)
     raw = serializers.JSONField(allow_null=True, help_text="The whole answer of GET compliance/<kind>, as delivered")
@@ -169,7 +169,7 @@ class QueueJobSerializer(serializers.Serializer):
         return str(sanitise_html(job.upstream_message))
 
     def get_upstream_message_text(self, job: object) -> str:
-        return strip_tags_text(job.upstream_message)
+        return plain_text(job.upstream_message)
 
 
 class QueueGroupSerializer(serializers.Serializer):

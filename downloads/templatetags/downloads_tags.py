@@ -1,30 +1,12 @@
-"""Template helpers: upstream HTML sanitised with a small allow-list, sizes, rates and durations."""
+"""Template helpers: rates, durations and what a job needs (upstream HTML: portal.core's upstream_html)."""
 
 from __future__ import annotations
 
-import nh3
 from django import template
-from django.utils.safestring import SafeString, mark_safe
 
 from downloads.explain import job_needs
 
 register = template.Library()
-
-_TAGS = {"a", "b", "strong", "i", "em", "br", "p", "ul", "ol", "li", "code"}
-_ATTRIBUTES = {"a": {"href", "title"}}
-
-
-@register.filter
-def upstream_html(value: str) -> SafeString:
-    """The upstream's message as safe HTML: a few tags, links only http(s)/mailto with rel=noopener noreferrer."""
-    cleaned = nh3.clean(
-        value or "",
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-    return mark_safe(cleaned)  # noqa: S308 - produced by nh3 with the allow-list above
 
 
 @register.filter

@@ -27,8 +27,8 @@ from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set
 from portal.catalog.summary import fleet_summary
-from portal.catalog.text import plain_text
 from portal.cisco.exceptions import AsdError
+from portal.core.sanitise import plain_text
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
 from portal.inventory.streaming import csv_stream

@@ -9,7 +9,7 @@ from compliance.rendering import render_snapshot
 from compliance.services import form_snapshot_fetch
 from downloads.choices import JobState
 from downloads.models import DownloadJob
-from tests.compliance.htmlcheck import problems
+from tests.core.htmlcheck import problems
 from tests.factories_compliance import record, snapshot
 
 pytestmark = pytest.mark.django_db

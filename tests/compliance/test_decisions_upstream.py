@@ -10,6 +10,7 @@ from compliance.choices import FormKind
 from compliance.models import Decision, FormSnapshot
 from compliance.selectors import audit_chain_verify, form_snapshot_current, form_standing
 from compliance.services import form_snapshot_fetch
+from compliance.signals import form_decided
 from tests.compliance.conftest import page_post
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,28 @@ def test_officer_refreshes_a_form_from_the_page(client, officer, upstream):
     response = client.post("/compliance/forms/eula/refresh", follow=True)
     assert "Fetched the EULA (licence) form: version 19" in response.content.decode()
     assert form_snapshot_current(FormKind.EULA).sub_app_version == "19"
+
+
+def test_every_record_is_announced_with_form_decided_once_committed(
+    client, officer, upstream, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def receiver(sender, decision_id, **kwargs):
+        received.append((sender, decision_id))
+
+    form_decided.connect(receiver, dispatch_uid="test-form-decided")
+    try:
+        form_snapshot_fetch(kind=FormKind.K9)
+        client.force_login(officer)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert page_post(client, "k9", **K9_ACCEPT).status_code == 302
+            assert received == []  # not before the record is committed
+        upstream.sim.fault("compliance/k9", method="POST", status=400)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert page_post(client, "k9", **K9_ACCEPT).status_code == 502
+    finally:
+        form_decided.disconnect(dispatch_uid="test-form-decided")
+    accepted, refused = Decision.objects.order_by("sequence")
+    assert refused.posted_ok is False  # an attempt Cisco refused is announced too; the row says which
+    assert received == [(Decision, accepted.pk), (Decision, refused.pk)]

@@ -3,87 +3,15 @@ simulator's own forms render as Cisco's text with safe links."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.utils import timezone
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from compliance.choices import FormKind
-from compliance.sanitise import ALLOWED_TAGS, safe_url, sanitise_html
 from compliance.services import form_snapshot_fetch
-from tests.compliance.htmlcheck import links, problems
+from tests.core.htmlcheck import CORPUS, links, problems
 from tests.factories_compliance import K9_SAMPLE, record, snapshot
 
-HOSTILE = [
-    '<script>alert("s1")</script>',
-    "<img src=x onerror=alert(2)>",
-    "<a href=\"javascript:alert('s3')\">js link</a>",
-    '<a href="JaVaScRiPt:alert(4)">mixed case</a>',
-    '<a href="jav&#x09;ascript:alert(5)">entity tab</a>',
-    '<a href="java\tscript:alert(6)">raw tab</a>',
-    '<a href="\x01javascript:alert(7)">leading control</a>',
-    '<a href="https://ok.example/\x00x">nul in url</a>',
-    '<a href="https://ok.example/a\nb">newline in url</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==">data link</a>',
-    '<a href="vbscript:msgbox(9)">vbscript</a>',
-    '<a href="//evil.example/">protocol-relative</a>',
-    '<a href="/admin/">relative</a>',
-    "<svg onload=alert(10)><script>alert(11)</script></svg>",
-    '<svg><a xlink:href="javascript:alert(12)"><text>svg link</text></a></svg>',
-    '<p style="background:url(javascript:alert(13))">styled</p>',
-    "<style>body{display:none}</style>",
-    '<iframe src="https://evil.example/"></iframe>',
-    '<object data="x.swf"></object><embed src="x.swf">',
-    '<form action="https://evil.example/"><input name=x><button formaction="javascript:alert(14)">go</button></form>',
-    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-    '<base href="https://evil.example/">',
-    '<link rel=stylesheet href="https://evil.example/x.css">',
-    '"><script>alert(15)</script>',
-    "'><img src=x onerror=alert(16)>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(17)>",
-    '<noscript><p title="</noscript><img src=x onerror=alert(18)>">',
-    '<div onclick="alert(19)" onmouseover="alert(20)">div</div>',
-    '<a href="https://ok.example/" onclick="alert(21)" target="_self">kept link</a>',
-    '<IMG SRC="jav&#x0A;ascript:alert(22)">',
-    "<body onload=alert(23)>",
-    "<<script>script>alert(24)<</script>/script>",
-]
-CORPUS = "".join(HOSTILE)
 K9_TEXT_FIELDS = [key for key in K9_SAMPLE["k9Content"]]
-
-
-@pytest.mark.parametrize("fragment", HOSTILE)
-def test_sanitiser_leaves_each_fragment_inert(fragment):
-    assert problems(str(sanitise_html(fragment))) == []
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "javascript:alert(1)",
-        "data:text/html,x",
-        "java\tscript:x",
-        "\x01https://ok.example/",
-        "https://ok.example/\x7f",
-        "//evil.example/",
-        "/relative",
-        "https:///nohost",
-        "https://ok\\.example/",
-    ],
-)
-def test_only_absolute_http_urls_without_control_characters_are_links(url):
-    assert safe_url(url) is None
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdehilmnoprstvwxy:;&#()\t\n\x00\x01")), max_size=120))
-def test_sanitiser_output_is_inert_for_generated_markup(text):
-    html = str(sanitise_html(text))
-    assert problems(html) == []
-    for tag in re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html):
-        assert tag.lower() in ALLOWED_TAGS
 
 
 def _hostile_snapshots():

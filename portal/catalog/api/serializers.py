@@ -14,8 +14,8 @@ from portal.catalog.models import (
     SoftwareType,
     StandardRelease,
 )
-from portal.catalog.text import plain_text
 from portal.cisco.client import MAX_IMAGES
+from portal.core.sanitise import plain_text
 
 
 class SoftwareTypeSerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
-"""What "inert" means for a rendered page, checked on the HTML a browser would parse."""
+"""What "inert" means for a rendered page, checked on the HTML a browser would parse, and the hostile corpus
+that upstream text is tried with."""
 
 from __future__ import annotations
 
@@ -12,6 +13,46 @@ FORBIDDEN_TAGS = {
 }  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "background"}
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# Markup an upstream could send in a form text or an exception message: each must come out inert.
+HOSTILE = [
+    '<script>alert("s1")</script>',
+    "<img src=x onerror=alert(2)>",
+    "<a href=\"javascript:alert('s3')\">js link</a>",
+    '<a href="JaVaScRiPt:alert(4)">mixed case</a>',
+    '<a href="jav&#x09;ascript:alert(5)">entity tab</a>',
+    '<a href="java\tscript:alert(6)">raw tab</a>',
+    '<a href="\x01javascript:alert(7)">leading control</a>',
+    '<a href="https://ok.example/\x00x">nul in url</a>',
+    '<a href="https://ok.example/a\nb">newline in url</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCg4KTwvc2NyaXB0Pg==">data link</a>',
+    '<a href="vbscript:msgbox(9)">vbscript</a>',
+    '<a href="//evil.example/">protocol-relative</a>',
+    '<a href="/admin/">relative</a>',
+    "<svg onload=alert(10)><script>alert(11)</script></svg>",
+    '<svg><a xlink:href="javascript:alert(12)"><text>svg link</text></a></svg>',
+    '<p style="background:url(javascript:alert(13))">styled</p>',
+    "<style>body{display:none}</style>",
+    '<iframe src="https://evil.example/"></iframe>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<form action="https://evil.example/"><input name=x><button formaction="javascript:alert(14)">go</button></form>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<base href="https://evil.example/">',
+    '<link rel=stylesheet href="https://evil.example/x.css">',
+    '"><script>alert(15)</script>',
+    "'><img src=x onerror=alert(16)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(17)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(18)>">',
+    '<div onclick="alert(19)" onmouseover="alert(20)">div</div>',
+    '<a href="https://ok.example/" onclick="alert(21)" target="_self">kept link</a>',
+    '<IMG SRC="jav&#x0A;ascript:alert(22)">',
+    "<body onload=alert(23)>",
+    "<<script>script>alert(24)<</script>/script>",
+    '<a href="mailto:javascript:alert(26)">mailto script</a>',
+    '<a href="mailto:ent-dl@cisco.com?bcc=x@evil.example&body=x">mailto with headers</a>',
+    '<a title="x" onfocus="alert(27)" autofocus href="https://ok.example/">focus</a>',
+    "<!-- <script>alert(28)</script> -->",
+]
+CORPUS = "".join(HOSTILE)
 
 
 class _Collector(HTMLParser):
@@ -45,6 +86,8 @@ def _url_problem(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.hostname:
         return None
+    if parts.scheme == "mailto" and re.fullmatch(r"[^@:/?#]+@[^@:/?#]+", parts.path):
+        return None  # an e-mail address opens a mail client, nothing more
     return "not an http(s) URL"
 
 
