@@ -18,10 +18,11 @@ from portal.cisco.simulator.catalog import Catalog
 from portal.cisco.simulator.clock import SimClock
 from portal.cisco.simulator.config import SimulatorConfig
 from portal.cisco.simulator.faults import FaultBoard
+from portal.cisco.simulator.hostile import HostileText
 from portal.cisco.simulator.ratelimit import RateLimiter
 from portal.cisco.simulator.routes import match
 from portal.cisco.simulator.state import SimState
-from portal.cisco.simulator.wire import ApiError, Request, Response, gateway_error
+from portal.cisco.simulator.wire import ApiError, Request, Response, gateway_error, with_payload
 
 logger = logging.getLogger(__name__)
 
@@ -75,26 +76,32 @@ class Simulator:
         self.limiter = RateLimiter(config.qps, config.daily_quota)
         self.faults = FaultBoard()
         self.log = RequestLog()
+        self.hostile: HostileText | None = None  # set by the control API (routes/control.py)
 
     def reset(self, *, tokens: bool = False) -> None:
-        """Clear state, rate counts, faults, the log and the clock offset (and tokens when asked)."""
+        """Clear state, rate counts, faults, the log, the clock offset and hostile text (tokens when asked)."""
         self.state.reset()
         self.limiter.reset()
         self.faults.clear()
         self.log.clear()
         self.clock.reset()
+        self.hostile = None
         if tokens:
             self.auth.forget_tokens()
 
     def handle(self, request: Request) -> Response:
         """Answer one request (errors become error responses; unexpected failures a 500)."""
         try:
-            return self._dispatch(request)
+            response = self._dispatch(request)
         except ApiError as exc:
-            return exc.response()
+            response = exc.response()
         except Exception:
             logger.exception("simulator failure on %s %s", request.method, request.path)
-            return gateway_error(500, "Internal Server Error").response()
+            response = gateway_error(500, "Internal Server Error").response()
+        hostile = self.hostile
+        if hostile is not None and response.payload is not None and not request.path.startswith("/_sim/"):
+            response = with_payload(response, hostile.apply(response.payload))
+        return response
 
     def _dispatch(self, request: Request) -> Response:
         found = match(request.path, control_enabled=self.config.control)

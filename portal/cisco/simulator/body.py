@@ -7,6 +7,7 @@ Python), which is what lets one thread serve well over 1 GB/s on loopback.
 
 from __future__ import annotations
 
+import itertools
 import socket
 from collections.abc import Callable, Iterable, Iterator
 
@@ -43,6 +44,21 @@ def corrupted(parts: Iterable[Buffer], offset: int, span: int = CORRUPT_SPAN) ->
             part = damaged
         position += size
         yield part
+
+
+def split_at(parts: Iterable[Buffer], limit: int) -> tuple[list[Buffer], Iterator[Buffer]]:
+    """The first ``limit`` bytes of the parts as a list, and an iterator over the rest."""
+    rest = iter(parts)
+    head: list[Buffer] = []
+    budget = limit
+    for part in rest:
+        if len(part) >= budget:
+            view = memoryview(part)
+            head.append(view[:budget])
+            return head, itertools.chain([view[budget:]], rest)
+        head.append(part)
+        budget -= len(part)
+    return head, rest
 
 
 def apply_fault(parts: Iterable[Buffer], fault: Fault | None) -> Iterable[Buffer]:

@@ -3,8 +3,8 @@
 A fault is armed with ``POST /_sim/faults``::
 
     {"path": "<regex searched in the request path>", "count": 1, "method": "GET" (optional),
-     "kind": "status" | "delay" | "truncate" | "corrupt" | "drop",
-     "status": 503, "delay": 2.0, "after_bytes": 1024}
+     "kind": "status" | "delay" | "truncate" | "corrupt" | "drop" | "hold",
+     "status": 503, "delay": 2.0, "after_bytes": 1024, "timeout": 300}
 
 * ``status`` answers that HTTP status (4xx or 5xx) with the generic error body, without doing the work;
 * ``delay`` waits ``delay`` seconds, then answers normally;
@@ -12,10 +12,18 @@ A fault is armed with ``POST /_sim/faults``::
   still promise the full Content-Length);
 * ``corrupt`` answers normally with 16 bytes flipped from body offset ``after_bytes`` on (the length is right,
   the digest is not);
-* ``drop`` closes the connection without answering.
+* ``drop`` closes the connection without answering;
+* ``hold`` makes the request wait until a test releases it (``POST /_sim/faults/release``, optionally
+  ``{"id": fault id}``), then answers normally. With ``after_bytes`` 0 the request is held before it is
+  handled, so it is answered as the simulator stands at release time (a clock moved meanwhile counts); with
+  ``after_bytes`` K the answer is computed at once and held after its first K body bytes have been sent. A
+  held request is listed under ``"held"`` by ``GET /_sim/faults`` from the moment it waits, which is how a
+  test knows the request arrived. A request never released goes on after ``timeout`` seconds (default 300).
 
 Each matching request uses up one count of the first armed fault that matches it; spent faults disappear.
-Requests to ``/_sim/`` itself are never faulted.
+Releasing lets go of the requests held at that moment; the counts left still hold later ones (``DELETE
+/_sim/faults`` disarms everything and releases every held request). Requests to ``/_sim/`` itself are never
+faulted.
 """
 
 from __future__ import annotations
@@ -23,11 +31,13 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("status", "delay", "truncate", "corrupt", "drop")
+KINDS = ("status", "delay", "truncate", "corrupt", "drop", "hold")
 MAX_DELAY = 600.0
+DEFAULT_HOLD_TIMEOUT = 300.0
 CORRUPT_SPAN = 16
 
 
@@ -44,6 +54,7 @@ class Fault:
     status: int = 503
     delay: float = 1.0
     after_bytes: int = 0
+    timeout: float = DEFAULT_HOLD_TIMEOUT
 
     def describe(self) -> dict[str, Any]:
         """The fault as the control API shows it."""
@@ -56,7 +67,23 @@ class Fault:
             "status": self.status,
             "delay": self.delay,
             "after_bytes": self.after_bytes,
+            "timeout": self.timeout,
         }
+
+
+@dataclass(eq=False)
+class HeldRequest:
+    """A request waiting on a hold fault; ``released`` is set by the control API (or never: it times out)."""
+
+    fault_id: int
+    method: str
+    path: str
+    since: float
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def describe(self) -> dict[str, Any]:
+        """The held request as ``GET /_sim/faults`` lists it."""
+        return {"fault": self.fault_id, "method": self.method, "path": self.path, "since": self.since}
 
 
 def _number(spec: dict[str, Any], key: str, default: float, kind: type) -> Any:
@@ -71,6 +98,7 @@ class FaultBoard:
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self._held: list[HeldRequest] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -93,6 +121,7 @@ class FaultBoard:
         status = _number(spec, "status", 503, int)
         delay = _number(spec, "delay", 1.0, float)
         after_bytes = _number(spec, "after_bytes", 0, int)
+        timeout = _number(spec, "timeout", DEFAULT_HOLD_TIMEOUT, float)
         if count < 1:
             raise ValueError("count must be at least 1")
         if not 400 <= status <= 599:
@@ -101,6 +130,8 @@ class FaultBoard:
             raise ValueError(f"delay must be between 0 and {MAX_DELAY:g} seconds")
         if after_bytes < 0:
             raise ValueError("after_bytes must not be negative")
+        if not 0 < timeout <= MAX_DELAY:
+            raise ValueError(f"timeout must be more than 0 and at most {MAX_DELAY:g} seconds")
         with self._lock:
             fault = Fault(
                 next(self._ids),
@@ -112,6 +143,7 @@ class FaultBoard:
                 status,
                 delay,
                 after_bytes,
+                timeout,
             )
             self._faults.append(fault)
             return fault
@@ -127,12 +159,39 @@ class FaultBoard:
                     return fault
         return None
 
+    def hold(self, fault: Fault, method: str, path: str) -> bool:
+        """Block the calling request thread until released or ``fault.timeout``; True if it was released."""
+        held = HeldRequest(fault.fault_id, method, path, time.time())
+        with self._lock:
+            self._held.append(held)
+        try:
+            return held.released.wait(fault.timeout)
+        finally:
+            with self._lock:
+                if held in self._held:  # timed out (a release removes what it lets go)
+                    self._held.remove(held)
+
+    def release(self, fault_id: int | None = None) -> int:
+        """Let go of the requests held now (by one fault, or by all); return how many."""
+        with self._lock:
+            chosen = [h for h in self._held if fault_id is None or h.fault_id == fault_id]
+            for held in chosen:
+                held.released.set()
+                self._held.remove(held)  # gone from the listing at once, not when its thread next runs
+        return len(chosen)
+
     def clear(self) -> None:
-        """Disarm every fault."""
+        """Disarm every fault and release every held request."""
         with self._lock:
             self._faults.clear()
+        self.release()
 
     def describe(self) -> list[dict[str, Any]]:
         """Armed faults, in matching order."""
         with self._lock:
             return [f.describe() for f in self._faults]
+
+    def held(self) -> list[dict[str, Any]]:
+        """Requests waiting on a hold fault, oldest first."""
+        with self._lock:
+            return [h.describe() for h in self._held]

@@ -7,14 +7,14 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from portal.cisco.simulator.app import Simulator, redact_query
-from portal.cisco.simulator.body import apply_fault, send_parts
+from portal.cisco.simulator.body import Buffer, apply_fault, send_parts, split_at
 from portal.cisco.simulator.faults import Fault
 from portal.cisco.simulator.wire import Request, Response, gateway_error, reason_phrase
 
@@ -143,6 +143,8 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay)
+        if fault is not None and fault.kind == "hold" and fault.after_bytes == 0:
+            sim.faults.hold(fault, request.method, request.path)
         if fault is not None and fault.kind == "status":
             response = gateway_error(fault.status, _FAULT_MESSAGES.get(fault.status)).response()
         else:
@@ -190,6 +192,8 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         else:
             parts = [response.body]
         try:
+            if fault is not None and fault.kind == "hold" and fault.after_bytes > 0 and not no_body:
+                return self._write_held(header, parts, fault, before_last)
             # The header goes out in the same scatter/gather write as the start of the body.
             hook = None if before_last is None else lambda total: before_last(total - len(header))
             chained = itertools.chain([header], apply_fault(parts, fault))
@@ -197,6 +201,16 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             return -1
+
+    def _write_held(
+        self, header: bytes, parts: Iterable[Buffer], fault: Fault, before_last: Callable[[int], None] | None
+    ) -> int:
+        """Send the header and ``fault.after_bytes`` body bytes, wait for the release, then send the rest."""
+        head, rest = split_at(parts, fault.after_bytes)
+        first = send_parts(self.connection, [header, *head]) - len(header)
+        self.server.sim.faults.hold(fault, self.command, urlsplit(self.path).path)
+        hook = None if before_last is None else lambda total: before_last(first + total)
+        return first + send_parts(self.connection, rest, hook)
 
     def _record(
         self, request: Request, query: str, response: Response | None, sent: int, fault: Fault | None

@@ -79,6 +79,7 @@ class Response:
     start: int = 0
     end: int = 0
     client_id: str | None = None  # for the request log
+    payload: Any = None  # the decoded JSON body, for answers made by json_response
 
     @property
     def length(self) -> int:
@@ -103,7 +104,13 @@ class ApiError(Exception):
 def json_response(status: int, payload: Any, headers: list[tuple[str, str]] | None = None) -> Response:
     """A JSON response (compact, UTF-8)."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(status, [("Content-Type", JSON_TYPE), *(headers or [])], body)
+    return Response(status, [("Content-Type", JSON_TYPE), *(headers or [])], body, payload=payload)
+
+
+def with_payload(response: Response, payload: Any) -> Response:
+    """A JSON answer like ``response`` (status, headers, client) with another payload."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(response.status, response.headers, body, client_id=response.client_id, payload=payload)
 
 
 def app_error(code: str, *, detail: str | None = None, **extra: Any) -> ApiError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -176,3 +177,84 @@ def test_control_paths_are_never_faulted(sample_simulator):
     assert sample_simulator.log() == []
     faults = sample_simulator.session.get(f"{sample_simulator.url}/_sim/faults", timeout=5).json()["faults"]
     assert faults[0]["count"] == 3
+
+
+def test_hold_keeps_a_request_until_released_and_answers_as_the_simulator_then_stands(sample_simulator):
+    sample_simulator.accept_forms()
+    url = f"{offer(sample_simulator, PLAIN)['url']}&access_token={sample_simulator._token}"
+    armed = sample_simulator.hold("download.cgi")
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(requests.get, url, allow_redirects=False, timeout=60)
+        held = sample_simulator.wait_held()
+        assert [(h["fault"], h["method"], h["path"]) for h in held] == [
+            (armed["id"], "GET", "/pcgi-bin/swdld/download.cgi")
+        ]
+        assert not answer.done()
+        sample_simulator.advance_clock(3601)  # the URL expires while its request is held
+        assert sample_simulator.release() == 1
+        response = answer.result(timeout=60)
+    assert_gateway_error(response, 403, "Forbidden")
+    assert sample_simulator.held() == []
+    assert [e["fault"] for e in sample_simulator.log() if e["path"].endswith("download.cgi")] == ["hold"]
+
+
+def test_hold_after_bytes_pauses_the_body_and_resumes_it_intact(sample_simulator):
+    final = _final_url(sample_simulator)
+    sample_simulator.hold("^/dl/", after_bytes=100_000)
+    parts = urlsplit(final)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", parts.path)
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Length") == str(PLAIN_SIZE)
+    first = response.read(100_000)
+    assert len(first) == 100_000
+    sample_simulator.wait_held()
+    sample_simulator.release()
+    body = first + response.read()
+    connection.close()
+    assert hashlib.sha512(body).hexdigest() == catalog_images()[PLAIN]["sha512"]
+    entry = next(e for e in sample_simulator.log() if e["path"].startswith("/dl/"))
+    assert (entry["fault"], entry["bytes"]) == ("hold", PLAIN_SIZE)
+
+
+def test_release_by_fault_lets_only_its_requests_go_and_later_counts_still_hold(sample_simulator):
+    eula = sample_simulator.hold("compliance/eula", count=2)
+    k9 = sample_simulator.hold("compliance/k9")
+    with ThreadPoolExecutor(3) as pool:
+        first_eula = pool.submit(sample_simulator.get, "compliance/eula")
+        first_k9 = pool.submit(sample_simulator.get, "compliance/k9")
+        sample_simulator.wait_held(2)
+        assert sample_simulator.release(eula["id"]) == 1
+        assert first_eula.result(timeout=60).status_code == 200
+        assert [h["fault"] for h in sample_simulator.held()] == [k9["id"]]
+        second_eula = pool.submit(sample_simulator.get, "compliance/eula")
+        sample_simulator.wait_held(1, fault_id=eula["id"])  # the fault's second count holds this one
+        sample_simulator.clear_faults()  # disarms and releases everything
+        assert first_k9.result(timeout=60).status_code == 200
+        assert second_eula.result(timeout=60).status_code == 200
+    assert sample_simulator.held() == []
+
+
+def test_reset_releases_held_requests(sample_simulator):
+    sample_simulator.hold("compliance/eula")
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(sample_simulator.get, "compliance/eula")
+        sample_simulator.wait_held()
+        sample_simulator.reset()
+        assert answer.result(timeout=60).status_code == 200
+
+
+def test_a_hold_never_released_goes_on_after_its_timeout(sample_simulator):
+    sample_simulator.hold("compliance/eula", timeout=0.2)
+    assert sample_simulator.get("compliance/eula").status_code == 200
+
+
+@pytest.mark.parametrize("spec", [{"kind": "hold", "timeout": 0}, {"kind": "hold", "timeout": "long"}])
+def test_bad_hold_descriptions_are_refused(sample_simulator, spec):
+    response = sample_simulator.session.post(f"{sample_simulator.url}/_sim/faults", json=spec, timeout=5)
+    assert response.status_code == 400
+
+
+def test_release_refuses_an_id_that_is_not_a_number(sample_simulator):
+    response = sample_simulator.session.post(f"{sample_simulator.url}/_sim/faults/release", json={"id": "1"}, timeout=5)
+    assert response.status_code == 400

@@ -44,10 +44,12 @@ ROUTES: tuple[Route, ...] = (
     _route(r"/dl/(?P<code>[A-Za-z0-9_\-]+)/(?P<name>[^/]+)", "GET HEAD POST", files.serve),
     _route(r"/_sim/clock", "GET POST", control.clock, "control"),
     _route(r"/_sim/faults", "GET POST DELETE", control.faults, "control"),
+    _route(r"/_sim/faults/release", "POST", control.release, "control"),
     _route(r"/_sim/log", "GET DELETE", control.log, "control"),
     _route(r"/_sim/reset", "POST", control.reset, "control"),
     _route(r"/_sim/forms", "GET POST", control.forms, "control"),
     _route(r"/_sim/clients", "GET POST", control.clients, "control"),
+    _route(r"/_sim/hostile", "GET POST DELETE", control.hostile, "control"),
 )
 
 

@@ -1,14 +1,18 @@
-"""The control API under /_sim/ (only with --control): clock, faults, request log, reset, forms, clients.
+"""The control API under /_sim/ (only with --control): clock, faults, log, reset, forms, clients, hostile text.
 
 * ``GET /_sim/clock`` -> ``{"offset", "now", "iso"}``; ``POST /_sim/clock {"advance": s}`` or ``{"offset": s}``.
-* ``GET|POST|DELETE /_sim/faults`` -> list / arm (201, see faults.py) / disarm all.
+* ``GET|POST|DELETE /_sim/faults`` -> ``{"faults": [armed], "held": [{"fault", "method", "path", "since"}]}`` /
+  arm (201, see faults.py) / disarm all and release held requests; ``POST /_sim/faults/release`` (``{"id": N}``
+  optional) -> ``{"released": n}`` lets held requests go on.
 * ``GET|DELETE /_sim/log`` -> ``{"requests": [{"method", "path", "query", "client", "status", "time", "bytes",
   "range", "fault"}]}`` (oldest first; access tokens in queries are redacted) / clear.
-* ``POST /_sim/reset`` -> forget decisions, transactions, download URLs, rate counts, faults, the log, form
-  versions and the clock offset; ``{"tokens": true}`` also invalidates access tokens.
+* ``POST /_sim/reset`` -> forget decisions, transactions, download URLs, rate counts, faults (releasing held
+  requests), the log, form versions, hostile text and the clock offset; ``{"tokens": true}`` also invalidates
+  access tokens.
 * ``GET /_sim/forms`` -> ``{"k9": "9", "eula": "19", "decisions": {client: {"k9": {...} | null, "eula": ...}}}``;
   ``POST /_sim/forms {"k9": "10", "eula": "20"}`` sets the current subAppVersions.
 * ``GET /_sim/clients``; ``POST /_sim/clients {"client_id", "client_secret"}`` adds a client.
+* ``GET|POST|DELETE /_sim/hostile`` -> the hostile-text setting / switch it on (see hostile.py) / off.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from portal.cisco.simulator.config import ClientConfig
+from portal.cisco.simulator.hostile import HostileText
 from portal.cisco.simulator.wire import Request, Response, app_error, json_response
 
 if TYPE_CHECKING:
@@ -53,7 +58,16 @@ def faults(sim: Simulator, request: Request, path_args: dict[str, str]) -> Respo
         return json_response(201, fault.describe())
     if request.method == "DELETE":
         sim.faults.clear()
-    return json_response(200, {"faults": sim.faults.describe()})
+    return json_response(200, {"faults": sim.faults.describe(), "held": sim.faults.held()})
+
+
+def release(sim: Simulator, request: Request, path_args: dict[str, str]) -> Response:
+    """Let the requests held by hold faults go on (those of one fault with ``{"id": N}``)."""
+    body = request.json() if request.body.strip() else {}
+    fault_id = body.get("id")
+    if fault_id is not None and (isinstance(fault_id, bool) or not isinstance(fault_id, int)):
+        raise app_error("INVALID_INPUT", detail="id must be the id of a fault.")
+    return json_response(200, {"released": sim.faults.release(fault_id)})
 
 
 def log(sim: Simulator, request: Request, path_args: dict[str, str]) -> Response:
@@ -100,3 +114,17 @@ def clients(sim: Simulator, request: Request, path_args: dict[str, str]) -> Resp
         sim.auth.add_client(ClientConfig(client_id, secret))
         return json_response(201, {"clients": sim.auth.client_ids()})
     return json_response(200, {"clients": sim.auth.client_ids()})
+
+
+def hostile(sim: Simulator, request: Request, path_args: dict[str, str]) -> Response:
+    """Switch hostile upstream text on (POST), off (DELETE), or show the setting (see hostile.py)."""
+    if request.method == "POST":
+        body = request.json() if request.body.strip() else {}
+        try:
+            sim.hostile = HostileText.from_json(body)
+        except ValueError as exc:
+            raise app_error("INVALID_INPUT", detail=str(exc)) from None
+    elif request.method == "DELETE":
+        sim.hostile = None
+    current = sim.hostile
+    return json_response(200, current.describe() if current else {"on": False})
