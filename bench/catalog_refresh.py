@@ -107,7 +107,7 @@ def write_devices(devices: int, pairs: list[tuple[str, str, str]], seed: int) ->
         )
         assert entry is not None, problems
         entries.append(entry)
-    devices_upsert(entries=entries, recompute=False)
+    devices_upsert(entries=entries)
 
 
 def start_workers(env: dict[str, str], count: int) -> subprocess.Popen:

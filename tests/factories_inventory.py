@@ -9,7 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from portal.catalog.models import Image, Product, Release, SoftwareType, StandardRelease
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 

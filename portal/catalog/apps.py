@@ -9,7 +9,11 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from portal.catalog.receivers import recommendations_follow_devices
         from portal.core.navigation import NavLink, register
+        from portal.inventory.signals import devices_changed
+
+        devices_changed.connect(recommendations_follow_devices, dispatch_uid="catalog.recommendations_follow_devices")
 
         register(NavLink("engineer", "Releases", "catalog:product-list", "catalog.view_release", order=20))
         register(NavLink("engineer", "Dashboard", "catalog:dashboard", "inventory.view_device", order=15))

@@ -2,7 +2,7 @@
 
 Product -> Release -> Image mirror metadata/pidrelease and metadata/pidimage; every row keeps when it was
 fetched and the metadataTransId that returned it. Release.sort_key holds the Cisco order as text
-(portal.catalog.versionkey) so ordering and "above the current release" happen in SQL.
+(portal.cisco.versionkey) so ordering and "above the current release" happen in SQL.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from portal.catalog.choices import FleetStatus, Reason
 from portal.catalog.models import CatalogRefresh, Image, Product, Recommendation, Release, StandardRelease
 from portal.catalog.summary import fleet_generation
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 

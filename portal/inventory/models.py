@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import DeviceSource, OsFamily
 
 
@@ -27,7 +27,7 @@ class Device(models.Model):
     pid = models.CharField("PID", max_length=64, help_text="Cisco product ID, e.g. C9300-24P")
     serial = models.CharField("serial number", max_length=64, blank=True)
     current_release = models.CharField(max_length=64, blank=True, help_text="As Cisco writes it, e.g. 17.9.4a")
-    # current_release in Cisco order as text (portal.catalog.versionkey), so SQL can compare it with releases.
+    # current_release in Cisco order as text (portal.cisco.versionkey), so SQL can compare it with releases.
     release_key = models.CharField(max_length=255, blank=True, editable=False)
     running_image = models.CharField(max_length=255, blank=True, help_text="Image file name, e.g. cat9k_iosxe...bin")
     os_family = models.CharField("OS family", max_length=16, choices=OsFamily.choices, default=OsFamily.OTHER)

@@ -44,8 +44,8 @@ from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set, standard_release_update
 from portal.catalog.summary import fleet_summary
-from portal.catalog.versionkey import release_sort_key
 from portal.cisco.exceptions import AsdError
+from portal.cisco.versionkey import release_sort_key
 from portal.core.api.exceptions import ServiceError
 from portal.core.api.schemas import ErrorSerializer
 from portal.core.sanitise import plain_text

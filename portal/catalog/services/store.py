@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from portal.catalog.models import Image, Product, Release, SoftwareType
-from portal.catalog.versionkey import release_sort_key
 from portal.cisco.payloads import Doc, ReleaseRecord
 from portal.cisco.payloads import Image as ImagePayload
+from portal.cisco.versionkey import release_sort_key
 
 # SQLite allows 999 variables per statement in old builds; rows of ~25 columns stay well under it in these batches.
 BATCH = 30

@@ -1,4 +1,9 @@
-"""Devices: create, change, delete one; upsert many by hostname (imports, NetBox, seeding) in bulk."""
+"""Devices: create, change, delete one; upsert many by hostname (imports, NetBox) in bulk.
+
+Every service here that writes devices sends :data:`portal.inventory.signals.devices_changed` inside its
+transaction; what follows from it (recommendations, cached fleet figures, catalog fetches) belongs to the apps
+that listen, never to the inventory.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.catalog.summary import fleet_changed
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
+from portal.core.signals import send_now
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.models import Device, Tag
 from portal.inventory.services.fields import DeviceInput
+from portal.inventory.signals import devices_changed
 
 BATCH = 500
 Progress = Callable[[int, int], None]
@@ -29,11 +35,11 @@ class UpsertResult:
     device_ids: tuple[int, ...]
 
 
-def _recompute(device_ids: Sequence[int]) -> None:
-    from portal.catalog.services.recommendations import recommendations_recompute
-
-    if device_ids:
-        recommendations_recompute(device_ids=device_ids)
+def devices_announce(*, device_ids: Sequence[int], deleted: bool = False) -> None:
+    """Tell the listening apps that these devices were written (or deleted); call it inside the transaction that
+    wrote them (see :mod:`portal.inventory.signals`). Nothing is sent for an empty change, except a delete of all."""
+    if device_ids or deleted:
+        send_now(devices_changed, sender=Device, device_ids=tuple(device_ids), deleted=deleted)
 
 
 def tags_ensure(names: Iterable[str]) -> dict[str, int]:
@@ -74,13 +80,12 @@ def devices_upsert(
     entries: Sequence[DeviceInput],
     source: str = DeviceSource.MANUAL,
     progress: Progress | None = None,
-    recompute: bool = True,
     extra: dict[str, dict[str, Any]] | None = None,
 ) -> UpsertResult:
     """Create the entries whose hostname is new and update the others (only the columns each entry gives).
 
     One transaction: all entries are written or none. ``extra`` adds model fields per hostname (NetBox ids).
-    Recommendations of the touched devices are recomputed afterwards unless ``recompute`` is off.
+    Every touched device is announced (``devices_changed``) inside that transaction.
     """
     now = timezone.now()
     extra = extra or {}
@@ -119,8 +124,7 @@ def devices_upsert(
         ids = _existing([e.hostname for e in entries])
         device_tags_replace(tags_by_device={ids[e.hostname][0]: e.tags for e in entries if e.tags is not None})
         device_ids = tuple(ids[e.hostname][0] for e in entries)
-        if recompute:
-            _recompute(device_ids)
+        devices_announce(device_ids=device_ids)
     if len(entries) >= STATISTICS_AFTER:
         table_statistics_refresh()
     return UpsertResult(len(creates), sum(len(d) for d in updates.values()), device_ids)
@@ -153,19 +157,26 @@ def device_save(
         device.save()
         if tags is not None:
             device_tags_replace(tags_by_device={device.pk: list(tags)})
-        _recompute([device.pk])
+        devices_announce(device_ids=[device.pk])
     return device
 
 
 def device_delete(*, device: Device) -> None:
-    """Delete one device (its recommendation goes with it)."""
-    device.delete()
-    fleet_changed()
+    """Delete one device (what other apps keep about it goes with it)."""
+    with transaction.atomic():
+        device_id = device.pk
+        device.delete()
+        devices_announce(device_ids=[device_id], deleted=True)
 
 
 def devices_delete(*, device_ids: Sequence[int] | None = None) -> int:
     """Delete many devices (all of them when ``device_ids`` is None); returns how many were deleted."""
-    devices = Device.objects.all() if device_ids is None else Device.objects.filter(id__in=list(device_ids))
-    deleted, per_model = devices.delete()
-    fleet_changed()
-    return per_model.get(Device._meta.label, 0)
+    with transaction.atomic():
+        devices = Device.objects.all() if device_ids is None else Device.objects.filter(id__in=list(device_ids))
+        _, per_model = devices.delete()
+        count = per_model.get(Device._meta.label, 0)
+        if device_ids is None:
+            devices_announce(device_ids=(), deleted=True)
+        elif count:
+            devices_announce(device_ids=device_ids, deleted=True)
+    return count

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.cisco.versions import sort_versions, version_key
 
 REAL = [

@@ -1,3 +1,7 @@
+"""python manage.py demo_inventory [--force]: the quick start's demo fleet, and a catalog refresh for it."""
+
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Any
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from portal.catalog.models import Image, Product, Recommendation, StandardRelease
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.models import Device
 
 pytestmark = pytest.mark.django_db

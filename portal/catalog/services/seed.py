@@ -2,7 +2,8 @@
 
 Devices are spread over the catalog's products with a skew (a few PIDs are most of the fleet, as in real
 networks), run an older release of their product with its main image, and sit at sites in roles. Everything is
-written with bulk_create in batches, so 100,000 devices take seconds, not minutes.
+written with bulk_create in batches, so 100,000 devices take seconds, not minutes. The new devices are announced
+like any other inventory write (``devices_changed``), so their recommendations follow.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.catalog.models import Image, Product, Release, SoftwareType, StandardRelease
-from portal.catalog.versionkey import release_sort_key
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.models import Device
-from portal.inventory.services.devices import device_tags_replace
+from portal.inventory.services.devices import device_tags_replace, devices_announce
 from portal.inventory.services.fields import infer_os_family
 
 BATCH = 2000
@@ -198,7 +199,8 @@ def fleet_seed(
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pids))]  # Zipf-like: a few PIDs dominate
     families = {pid: _family_of(pid, type_names[pid]) for pid in pids}
     golden = _seed_standards(rng, pids, standards)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    stamp = timezone.now()  # every device of this run has it: how the run finds its own rows afterwards
+    now = connection.ops.adapt_datetimefield_value(stamp)
     made = 0
     tag_rows: dict[str, list[str]] = {}
     with _bulk_session(), transaction.atomic():
@@ -219,7 +221,9 @@ def fleet_seed(
             made += len(batch)
             if progress:
                 progress("devices", made, devices)
-    _seed_tags(tag_rows)
+        _seed_tags(tag_rows)
+        seeded = Device.objects.filter(source=DeviceSource.SEED, created=stamp).values_list("id", flat=True)
+        devices_announce(device_ids=list(seeded))
     return made
 
 
