@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,6 +137,7 @@ def image_file(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(request, get_object_or_404(StoredImage, pk=pk))
 
 
+@login_not_required  # a device has no session: the signed, expiring link is the proof
 @require_http_methods(["GET", "HEAD"])
 def device_file(request: HttpRequest, signed: str, name: str) -> HttpResponse:
     """A device fetches a file by signed, expiring link: no login, the signature is the proof."""

@@ -106,7 +106,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.core.middleware.ApiOptionalSlashMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.core.middleware.LoginRequiredMiddleware",
+    # Every view needs a login unless marked login_not_required (login, /healthz, device links, the API).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -358,6 +358,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Cisco software inventory, recommendations, verified downloads and compliance decisions.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for users of Depot only (a token or a session), like the rest of the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Swagger UI from the installed sidecar package: no CDN, and no inline script (CSP).

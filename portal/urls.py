@@ -1,10 +1,12 @@
 """Depot's URLs: pages at the top, the REST API under /api/v1/, its schema and docs under /api/."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal.core import views as core_views
+from portal.core.api.routing import api_urls
 
 api_v1 = [
     path("", include("portal.accounts.api.urls")),
@@ -23,9 +25,10 @@ urlpatterns = [
     path("", include("downloads.urls")),
     path("", include("compliance.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(api_urls(api_v1))),
+    # The schema needs a token or a session like the rest of the API; its docs page sends browsers to log in.
+    *api_urls([path("api/schema/", SpectacularAPIView.as_view(), name="api-schema")]),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 admin.site.site_header = "Depot administration"

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +23,7 @@ from compliance.rendering import render_snapshot
 from compliance.selectors import FormStanding, audit_chain_verify, form_standing, form_standings
 from compliance.services import decision_submit, form_snapshot_fetch
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
 
 VIEW_FORMS = "compliance.view_formsnapshot"
@@ -32,17 +32,6 @@ DECIDE = "compliance.decide_form"
 VIEW_AUDIT = "compliance.view_audit"
 ERRORS = {401: ErrorSerializer, 403: ErrorSerializer}
 KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=FormKind.values)
-
-
-def needs(read: str, write: str | None = None) -> type[BasePermission]:
-    """A permission class: ``read`` for safe methods, ``write`` (when given) for the others."""
-
-    class Needs(BasePermission):
-        def has_permission(self, request: Request, view: Any) -> bool:
-            wanted = read if request.method in ("GET", "HEAD", "OPTIONS") or write is None else write
-            return bool(request.user and request.user.is_authenticated and request.user.has_perm(wanted))
-
-    return Needs
 
 
 def _kind(value: str) -> str:
@@ -85,7 +74,7 @@ def _form(standing: FormStanding) -> dict[str, Any]:
 class FormListView(APIView):
     """The current K9 and EULA forms: rendered from Cisco's content (sanitised) and raw."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_FORMS)]
+    permission_classes = [needs(VIEW_FORMS)]
 
     @extend_schema(responses={200: s.FormSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
@@ -95,7 +84,7 @@ class FormListView(APIView):
 class FormDetailView(APIView):
     """One current form (``kind`` is k9 or eula)."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_FORMS)]
+    permission_classes = [needs(VIEW_FORMS)]
 
     @extend_schema(parameters=[KIND], responses={200: s.FormSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request: Request, kind: str) -> Response:
@@ -105,7 +94,7 @@ class FormDetailView(APIView):
 class FormRefreshView(APIView):
     """Fetch the form from Cisco now and answer with the current form (officers; beat does it hourly)."""
 
-    permission_classes = [IsAuthenticated, needs(DECIDE)]
+    permission_classes = [needs(DECIDE)]
 
     @extend_schema(request=None, parameters=[KIND], responses={200: s.FormSerializer, 503: ErrorSerializer, **ERRORS})
     def post(self, request: Request, kind: str) -> Response:
@@ -120,7 +109,7 @@ class FormRefreshView(APIView):
 class SnapshotListView(generics.ListAPIView):
     """Every version of the forms Depot has seen, newest first (``?kind=``)."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_FORMS)]
+    permission_classes = [needs(VIEW_FORMS)]
     serializer_class = s.SnapshotSerializer
     filterset_fields = ["kind"]
     search_fields: list[str] = []
@@ -133,7 +122,7 @@ class SnapshotListView(generics.ListAPIView):
 class DecisionListCreateView(generics.ListAPIView):
     """GET: decisions and not-posted attempts (all who may view); POST: decide the current form (officers)."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_DECISIONS, DECIDE)]
+    permission_classes = [needs(VIEW_DECISIONS, write=[DECIDE])]
     serializer_class = s.DecisionSerializer
     filterset_class = DecisionFilter
     search_fields: list[str] = []
@@ -181,7 +170,7 @@ class DecisionListCreateView(generics.ListAPIView):
 class DecisionDetailView(generics.RetrieveAPIView):
     """One decision by its sequence number."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_DECISIONS)]
+    permission_classes = [needs(VIEW_DECISIONS)]
     serializer_class = s.DecisionSerializer
     lookup_field = "sequence"
     queryset = Decision.objects.all()
@@ -190,7 +179,7 @@ class DecisionDetailView(generics.RetrieveAPIView):
 class QueueView(APIView):
     """Download jobs waiting on each form, with each form's standing."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_FORMS)]
+    permission_classes = [needs(VIEW_FORMS)]
 
     @extend_schema(responses={200: s.QueueGroupSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
@@ -210,7 +199,7 @@ class QueueView(APIView):
 class AuditListView(generics.ListAPIView):
     """The audit trail in full, newest first, with the page's filters (read-only)."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_AUDIT)]
+    permission_classes = [needs(VIEW_AUDIT)]
     serializer_class = s.AuditRecordSerializer
     filterset_class = DecisionFilter
     search_fields: list[str] = []
@@ -223,7 +212,7 @@ class AuditListView(generics.ListAPIView):
 class AuditDetailView(generics.RetrieveAPIView):
     """One audit record by its sequence number."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_AUDIT)]
+    permission_classes = [needs(VIEW_AUDIT)]
     serializer_class = s.AuditRecordSerializer
     lookup_field = "sequence"
     queryset = Decision.objects.all()
@@ -232,7 +221,7 @@ class AuditDetailView(generics.RetrieveAPIView):
 class AuditVerifyView(APIView):
     """Walk the whole chain now (as ``manage.py verify_audit`` does)."""
 
-    permission_classes = [IsAuthenticated, needs(VIEW_AUDIT)]
+    permission_classes = [needs(VIEW_AUDIT)]
 
     @extend_schema(responses={200: s.ChainReportSerializer, **ERRORS})
     def get(self, request: Request) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ from compliance.chain import timestamp
 from compliance.filters import DecisionFilter
 from compliance.models import ChainHead, Decision
 from compliance.selectors import audit_chain_verify
+from portal.core.streaming import csv_stream
 
 AUDIT = "compliance.view_audit"
 PAGE_SIZE = 50
@@ -41,7 +41,6 @@ CSV_COLUMNS = (
     "prev_hash",
     "hash",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_GET
@@ -73,23 +72,16 @@ def audit_record(request: HttpRequest, sequence: int) -> HttpResponse:
 
 
 def _cell(value: object) -> str:
-    text = json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
-    # Upstream and officer text must not run as a spreadsheet formula when the file is opened.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # Upstream and officer text must not run as a spreadsheet formula when the file is opened (csv_lines guards).
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _rows(records: Iterator[Decision]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _rows(records: Iterator[Decision]) -> Iterator[list[str]]:
+    yield list(CSV_COLUMNS)
     for record in records:
         values = [getattr(record, name) for name in CSV_COLUMNS]
         values[CSV_COLUMNS.index("created_at")] = timestamp(record.created_at)
-        yield writer.writerow([_cell(value) for value in values])
+        yield [_cell(value) for value in values]
 
 
 @require_GET
@@ -97,7 +89,5 @@ def _rows(records: Iterator[Decision]) -> Iterator[str]:
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered trail as CSV (every column the hash covers; cells that look like formulas get a leading ')."""
     records = DecisionFilter(request.GET or None, queryset=Decision.objects.all()).qs.iterator(chunk_size=500)
-    response = StreamingHttpResponse(_rows(records), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    response["Content-Disposition"] = f'attachment; filename="depot-compliance-audit-{stamp}.csv"'
-    return response
+    return csv_stream(_rows(records), f"depot-compliance-audit-{stamp}.csv")

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,16 +23,11 @@ from downloads.choices import JobSource, JobState, StoredImageStatus
 from downloads.models import DownloadJob, StoredImage
 from downloads.serving import file_response
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
 
-
-class ActionPermissions(permissions.BasePermission):
-    """Reads need view_<model>; creating needs add_; cancel/retry need change_ (roles grant these)."""
-
-    def has_permission(self, request: Request, view: viewsets.GenericViewSet) -> bool:
-        model = view.queryset.model._meta
-        verb = {"create": "add", "cancel": "change", "retry": "change"}.get(view.action, "view")
-        return bool(request.user and request.user.has_perm(f"{model.app_label}.{verb}_{model.model_name}"))
+VIEW_JOB = "downloads.view_downloadjob"
+CHANGE_JOB = "downloads.change_downloadjob"
 
 
 class JobFilter(filters.FilterSet):
@@ -68,7 +63,7 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     queryset = DownloadJob.objects.select_related("requested_by", "stored_image")
     serializer_class = DownloadJobSerializer
-    permission_classes = [permissions.IsAuthenticated, ActionPermissions]
+    permission_classes = [needs(VIEW_JOB, write=["downloads.add_downloadjob"])]
     filterset_class = JobFilter
     search_fields = ["image_name", "pid"]
     ordering_fields = ["created_at", "updated_at", "state"]
@@ -93,7 +88,7 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         summary="Cancel a job", request=None, responses={200: DownloadJobSerializer, **_ERRORS, 409: ErrorSerializer}
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs(VIEW_JOB, write=[CHANGE_JOB])])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
@@ -107,7 +102,7 @@ class DownloadJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         request=None,
         responses={202: DownloadJobSerializer, **_ERRORS, 409: ErrorSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs(VIEW_JOB, write=[CHANGE_JOB])])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
         try:
@@ -127,7 +122,7 @@ class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     queryset = StoredImage.objects.all()
     serializer_class = StoredImageSerializer
-    permission_classes = [permissions.IsAuthenticated, ActionPermissions]
+    permission_classes = [needs("downloads.view_storedimage")]
     filterset_class = ImageFilter
     search_fields = ["name", "pid"]
     ordering_fields = ["name", "verified_at", "size"]

@@ -10,27 +10,22 @@ writes) instead of deleting them in one statement. Filtered reports are computed
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 
 from django.core.cache import cache
 
-GENERATION_KEY = "catalog:fleet-generation"
+from portal.core.counts import FLEET, generation, generation_next
+
 SUMMARY_TTL = 24 * 3600
 
 
 def fleet_changed(**_: Any) -> None:
     """Start a new generation: the next summary read (and list page count) recomputes (signal and direct call)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generation_next(FLEET)
 
 
 def fleet_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, f"{time.time_ns():x}", None)
-        generation = cache.get(GENERATION_KEY)
-    return str(generation)
+    return generation(FLEET)
 
 
 def fleet_summary() -> dict[str, Any]:

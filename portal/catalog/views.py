@@ -29,9 +29,9 @@ from portal.catalog.services.standards import standard_release_delete, standard_
 from portal.catalog.summary import fleet_summary
 from portal.cisco.exceptions import AsdError
 from portal.core.sanitise import plain_text
+from portal.core.streaming import csv_stream
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-from portal.inventory.streaming import csv_stream
 
 logger = logging.getLogger(__name__)
 

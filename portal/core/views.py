@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_GET
 from portal.core.health import run_checks
 
 
+@login_not_required  # load balancers and probes have no session
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

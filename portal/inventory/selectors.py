@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
-from portal.catalog.summary import fleet_generation
+from portal.core.counts import CachedCount
 from portal.inventory.models import Device, Tag
 from portal.inventory.services.fields import COLUMNS
 
@@ -49,37 +47,6 @@ def rows_in_order(ids: list[int], queryset: QuerySet[Device] | None = None) -> l
     return [rows[pk] for pk in ids if pk in rows]
 
 
-class CachedCount:
-    """A queryset for a paginator whose count() is kept in the shared cache for the current fleet generation.
-
-    Counting 100,000 devices (with a filter joining recommendations) is the most expensive part of a list page;
-    the count only changes when devices or recommendations do, and each such change starts a new generation."""
-
-    ordered = True
-
-    def __init__(self, queryset: QuerySet, filters: dict[str, str]) -> None:
-        self.queryset = queryset
-        wanted = sorted((k, v) for k, v in filters.items() if v and k not in ("page", "ordering", "page_size"))
-        digest = hashlib.sha256(repr(wanted).encode()).hexdigest()[:32]
-        self.key = f"inventory:count:{fleet_generation()}:{digest}"
-
-    def count(self) -> int:
-        value = cache.get(self.key)
-        if value is None:
-            value = self.queryset.count()
-            cache.set(self.key, value, COUNT_TTL)
-        return value
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item: slice | int) -> object:
-        return self.queryset[item]
-
-
-COUNT_TTL = 3600
-
-
 def device_page(
     queryset: QuerySet[Device], number: str | int | None, per_page: int = 50, filters: dict[str, str] | None = None
 ) -> Page:
@@ -87,7 +54,9 @@ def device_page(
     only, without the joins) and then the page's rows with everything the list shows. With ``filters`` (the
     query parameters that made ``queryset``), the total is counted once per fleet generation."""
     ids_query = queryset.values_list("pk", flat=True)
-    page = Paginator(CachedCount(ids_query, filters) if filters is not None else ids_query, per_page).get_page(number)
+    page = Paginator(
+        CachedCount(ids_query, filters, scope="devices") if filters is not None else ids_query, per_page
+    ).get_page(number)
     ids = list(page.object_list)
     page.object_list = rows_in_order(ids, Device.objects.filter(pk__in=ids))
     return page

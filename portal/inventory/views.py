@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.catalog.browser import device_release_context
 from portal.catalog.choices import FleetStatus
+from portal.core.streaming import csv_stream
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.filters import SORT_LABELS, DeviceFilter
 from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
@@ -22,7 +23,6 @@ from portal.inventory.services.fields import split_tags
 from portal.inventory.services.imports import ImportFileError, devices_import_csv
 from portal.inventory.services.netbox import NetBoxError, netbox_sync, skipped_text
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
-from portal.inventory.streaming import csv_stream
 
 PAGE_SIZE = 50
 

@@ -17,11 +17,35 @@ def test_roles_exist_with_permissions_after_migrate():
     assert admins.permissions.filter(codename="add_user").exists()
 
 
-@pytest.mark.parametrize("path", ["/", "/profile/", "/some/page/"])
+@pytest.mark.parametrize("path", ["/", "/profile/", "/devices/", "/compliance/", "/api/docs/"])
 def test_anonymous_pages_redirect_to_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
+
+
+def test_anonymous_unknown_path_is_a_plain_404(client):
+    """Django's LoginRequiredMiddleware checks views; a path with no view is simply not found (nothing shown)."""
+    response = client.get("/some/page/")
+    assert response.status_code == 404
+    assert b"login" not in response.content.lower()
+
+
+def test_public_views_need_no_login(client):
+    assert client.get("/login/").status_code == 200
+    assert client.get("/healthz").status_code in (200, 503)  # JSON either way, never a redirect
+    assert client.get("/healthz")["Content-Type"] == "application/json"
+    # A device link with a bad signature is refused by the link's own check, not sent to the login page.
+    assert client.get("/d/not-a-signature/image.bin").status_code in (403, 404)
+
+
+def test_api_schema_needs_a_token_or_a_session(api_client, client, engineer, api_as):
+    anonymous = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
+    assert api_as(engineer).get("/api/schema/").status_code == 200
+    client.force_login(engineer)
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
 
 
 def test_login_page_is_public_and_logs_in(client, engineer):
@@ -123,6 +147,27 @@ def test_api_paths_answer_without_their_trailing_slash(api_as, engineer):
     client = api_as(engineer)
     assert client.get("/api/v1/me").json()["username"] == "eng"
     assert client.get("/api/v1/me/").json()["username"] == "eng"
+    assert client.get("/api/v1/nothing-here").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/devices", "/api/v1/devices/"])
+def test_api_post_with_a_body_works_with_or_without_the_slash(api_as, engineer, path):
+    """A router's endpoint takes the body whichever spelling the tool used: no redirect, nothing dropped."""
+    response = api_as(engineer).post(path, {"hostname": "slash-test-1", "pid": "C9300-48P"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["hostname"] == "slash-test-1"
+
+
+def test_canonical_api_urls_keep_the_trailing_slash():
+    from django.urls import reverse
+
+    assert reverse("api-me") == "/api/v1/me/"
+    assert reverse("api-device-list") == "/api/v1/devices/"
+    assert reverse("api-device-detail", args=[7]) == "/api/v1/devices/7/"
+    assert reverse("api-schema") == "/api/schema/"
+
+
+def test_session_post_to_the_api_without_the_slash_is_not_redirected(client, engineer):
+    client.force_login(engineer)
     created = client.post("/api/v1/me/token")
     assert created.status_code == 201 and created.json()["key"]
-    assert client.get("/api/v1/nothing-here").status_code == 404

@@ -47,13 +47,13 @@ from portal.catalog.summary import fleet_summary
 from portal.cisco.exceptions import AsdError
 from portal.cisco.versionkey import release_sort_key
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import ModelPermissionsWithView, needs
 from portal.core.api.schemas import ErrorSerializer
+from portal.core.counts import CachedCount
 from portal.core.sanitise import plain_text
-from portal.inventory.api.permissions import ModelPermissionsWithView, has_perms
+from portal.core.streaming import csv_stream
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-from portal.inventory.selectors import CachedCount
-from portal.inventory.streaming import csv_stream
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
@@ -157,7 +157,7 @@ class ImageViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_permissions(self):
         if self.action in ("search", "status"):  # look-ups: reading rights suffice
-            return [has_perms("catalog.view_image")()]
+            return [needs("catalog.view_image")()]
         return super().get_permissions()
 
     @extend_schema(
@@ -253,7 +253,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     """Each device's target release with the reason in words; look up by device id."""
 
     serializer_class = RecommendationSerializer
-    permission_classes = [has_perms("inventory.view_device", "catalog.view_release")]
+    permission_classes = [needs("inventory.view_device", "catalog.view_release")]
     queryset = Recommendation.objects.all()
     filter_backends: list = []
 
@@ -266,14 +266,14 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         devices = devices.filter(recommendation__isnull=False).select_related(
             "recommendation", "recommendation__target_release", "recommendation__target_image"
         )
-        page = self.paginate_queryset(CachedCount(devices, request.query_params.dict()))
+        page = self.paginate_queryset(CachedCount(devices, request.query_params.dict(), scope="recommendations"))
         return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)
 
 
 class ReportView(APIView):
     """The fleet report: counts per bucket, per OS family, and the PIDs with the most upgrades available."""
 
-    permission_classes = [has_perms("inventory.view_device")]
+    permission_classes = [needs("inventory.view_device")]
 
     @extend_schema(
         summary="Fleet report (counts); ?export=csv for the per-device report",
@@ -319,8 +319,8 @@ class RefreshViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_permissions(self):
         if self.action == "create":
-            return [has_perms("catalog.refresh_catalog")()]
-        return [has_perms("catalog.view_release")()]
+            return [needs("catalog.refresh_catalog")()]
+        return [needs("catalog.view_release")()]
 
     def get_queryset(self):
         return CatalogRefresh.objects.select_related("requested_by").order_by("-created")
@@ -335,7 +335,7 @@ class RefreshViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class FleetDownloadView(APIView):
     """Request the target images of devices: one download job per distinct image."""
 
-    permission_classes = [has_perms("inventory.view_device", "downloads.add_downloadjob")]
+    permission_classes = [needs("inventory.view_device", "downloads.add_downloadjob")]
 
     @extend_schema(
         summary="Download the target images of devices",
@@ -370,7 +370,7 @@ class FleetDownloadView(APIView):
 class DeviceRecommendationView(APIView):
     """The recommendation of one device (404 until computed)."""
 
-    permission_classes = [has_perms("inventory.view_device")]
+    permission_classes = [needs("inventory.view_device")]
 
     def get(self, request: Request, pk: int) -> Response:
         rec = get_object_or_404(
@@ -382,7 +382,7 @@ class DeviceRecommendationView(APIView):
 class DeviceReleasesView(APIView):
     """The releases of a device's product, above its current release unless ?all=true."""
 
-    permission_classes = [has_perms("inventory.view_device", "catalog.view_release")]
+    permission_classes = [needs("inventory.view_device", "catalog.view_release")]
 
     @extend_schema(
         summary="Releases for a device (above its current release by default)",

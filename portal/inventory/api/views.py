@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import ModelPermissionsWithView, needs
 from portal.core.api.schemas import ErrorSerializer
-from portal.inventory.api.permissions import ModelPermissionsWithView, has_perms
+from portal.core.counts import CachedCount
+from portal.core.streaming import csv_stream
 from portal.inventory.api.serializers import (
     DeviceSerializer,
     ImportRefusedSerializer,
@@ -30,12 +32,11 @@ from portal.inventory.api.serializers import (
 from portal.inventory.choices import DeviceSource
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-from portal.inventory.selectors import CachedCount, device_list, devices_csv_rows, rows_in_order
+from portal.inventory.selectors import device_list, devices_csv_rows, rows_in_order
 from portal.inventory.services.devices import device_delete, device_save
 from portal.inventory.services.imports import ImportFileError, ImportResult, devices_import_csv, devices_import_rows
 from portal.inventory.services.netbox import NetBoxError, netbox_sync
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
-from portal.inventory.streaming import csv_stream
 
 _EDITABLE = ["hostname", "pid", "serial", "current_release", "running_image", "os_family", "site", "role", "notes"]
 
@@ -90,7 +91,7 @@ class DeviceViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # Page through ids first (a deep OFFSET walks an index only), then load the page with its joins.
         ids_query = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        ids = self.paginate_queryset(CachedCount(ids_query, request.query_params.dict()))
+        ids = self.paginate_queryset(CachedCount(ids_query, request.query_params.dict(), scope="devices"))
         devices = rows_in_order(list(ids))
         return self.get_paginated_response(self.get_serializer(devices, many=True).data)
 
@@ -124,7 +125,7 @@ class DeviceImportView(APIView):
     """Import devices: a CSV file (multipart, field ``file``) or JSON ``rows``; all or nothing unless
     ``skip_invalid``. Hostnames that exist are updated."""
 
-    permission_classes = [has_perms("inventory.add_device", "inventory.change_device")]
+    permission_classes = [needs("inventory.add_device", "inventory.change_device")]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -154,7 +155,7 @@ class DeviceImportView(APIView):
 class ShowParseView(APIView):
     """Parse show version (and show inventory) of IOS, IOS XE, NX-OS or ASA; optionally save the device."""
 
-    permission_classes = [has_perms("inventory.view_device")]
+    permission_classes = [needs("inventory.view_device")]
 
     @extend_schema(
         summary="Parse show version / show inventory",
@@ -192,7 +193,7 @@ class ShowParseView(APIView):
 class NetBoxSyncView(APIView):
     """Create or update devices from NetBox (PORTAL_NETBOX_URL / PORTAL_NETBOX_TOKEN)."""
 
-    permission_classes = [has_perms("inventory.add_device", "inventory.change_device")]
+    permission_classes = [needs("inventory.add_device", "inventory.change_device")]
 
     @extend_schema(
         summary="Sync devices from NetBox",
