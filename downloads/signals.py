@@ -23,3 +23,14 @@ def send_awaiting_compliance(job_id: int) -> None:
     from downloads.models import DownloadJob
 
     send_on_commit(job_awaiting_compliance, sender=DownloadJob, job_id=job_id)
+
+
+def send_job_ended(job_id: int, state: str) -> None:
+    """Send ``job_stored`` or ``job_failed`` (by ``state``) once the current transaction commits; other terminal
+    states (cancelled) send nothing. Called only by :func:`downloads.services.jobs.job_end`."""
+    from downloads.choices import JobState
+    from downloads.models import DownloadJob
+
+    signal = {JobState.STORED: job_stored, JobState.FAILED: job_failed}.get(state)
+    if signal is not None:
+        send_on_commit(signal, sender=DownloadJob, job_id=job_id)

@@ -83,6 +83,29 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _get("PORTAL_ALLOWED_HOSTS", list, ["127.0.0.1", "localhost", "[::1]", "testserver"], "host list")
 CSRF_TRUSTED_ORIGINS = _get("PORTAL_CSRF_TRUSTED_ORIGINS", list, [], "must be a list of https://host origins")
 
+
+def _base_url(name: str) -> str:
+    """An optional base URL (http(s), a host, maybe a port and a path prefix; no query, fragment or password)."""
+    value = env.str(name, default="").strip()
+    if not value:
+        return ""
+    if "@" in value:  # never echo a password back
+        raise _fail(name, "must not hold a user name or password")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise _fail(name, "must be an http(s) URL such as https://depot.example.net", value)
+    return value.rstrip("/")
+
+
+# Where people reach Depot (links in e-mails and API answers) and where devices do (device links, copy commands);
+# unset, links are built from the request's Host header (portal/core/links.py).
+PORTAL_BASE_URL = _base_url("PORTAL_BASE_URL")
+PORTAL_DEVICE_BASE_URL = _base_url("PORTAL_DEVICE_BASE_URL")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from downloads import conf
 from downloads.choices import ComplianceNeed, JobState
 from downloads.models import DownloadJob, StoredImage, Transfer
-from downloads.services.jobs import job_move, terminal_fields
+from downloads.services.jobs import job_end, job_move
 from downloads.signals import send_awaiting_compliance
 from downloads.storage import UnsafeImageName, validate_image_name
 from portal.cisco.client import MAX_IMAGES, AsdClient
@@ -66,28 +66,29 @@ def _pick(candidates: list[Found], guid: str) -> Found | None:
 
 def fail(job: DownloadJob, reason: str, *, code: str = "", message: str = "") -> None:
     """End an authorizing or running job as failed, keeping the upstream's code and message when there is one."""
-    job_move(
+    job_end(
         job.pk,
         [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING],
-        **terminal_fields(JobState.FAILED, reason, upstream_code=code[:64], upstream_message=message),
+        JobState.FAILED,
+        reason,
+        upstream_code=code,
+        upstream_message=message,
     )
 
 
 def complete_from_store(job: DownloadJob, stored: StoredImage, reason: str = "Already in storage.") -> bool:
     """The image is stored already: the job is done at once."""
-    return job_move(
+    return job_end(
         job.pk,
         [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING],
-        **terminal_fields(
-            JobState.STORED,
-            reason,
-            stored_image=stored,
-            transfer=None,
-            bytes_done=stored.size,
-            bytes_total=stored.size,
-            actual_sha512=stored.sha512,
-            actual_md5=stored.md5,
-        ),
+        JobState.STORED,
+        reason,
+        stored_image=stored,
+        transfer=None,
+        bytes_done=stored.size,
+        bytes_total=stored.size,
+        actual_sha512=stored.sha512,
+        actual_md5=stored.md5,
     )
 
 
@@ -190,16 +191,14 @@ def _offer_outcome(job: DownloadJob, offer: DownloadOffer, client: AsdClient) ->
             send_awaiting_compliance(job.pk)
         return None
     if offer.outcome is ImageOutcome.BLOCKED:
-        job_move(
+        job_end(
             job.pk,
             JobState.AUTHORIZING,
-            **terminal_fields(
-                JobState.BLOCKED,
-                "The upstream refuses this download; no form Depot can accept changes that.",
-                upstream_code=codes[:64],
-                upstream_message=message,
-                finished_at=None,
-            ),
+            JobState.BLOCKED,
+            "The upstream refuses this download; no form Depot can accept changes that.",
+            upstream_code=codes,
+            upstream_message=message,
+            finished_at=None,
         )
         return None
     if not offer.downloadable:
@@ -319,16 +318,13 @@ def authorize(client: AsdClient, jobs: list[DownloadJob]) -> list[DownloadJob]:
             )
         return []
     except AsdError as exc:
-        logger.warning("authorizing jobs %s failed: %s", [j.pk for j in jobs], exc)
         for job in pending:
-            job_move(
+            job_end(
                 job.pk,
                 JobState.AUTHORIZING,
-                **terminal_fields(
-                    JobState.FAILED,
-                    f"The upstream refused the request: {exc.message}",
-                    upstream_code=exc.code[:64],
-                    upstream_message=exc.message,
-                ),
+                JobState.FAILED,
+                f"The upstream refused the request: {exc.message}",
+                upstream_code=exc.code,
+                upstream_message=exc.message,
             )
         return []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +15,12 @@ from django.utils import timezone
 
 from downloads.choices import CANCELLABLE_STATES, RETRYABLE_STATES, ComplianceNeed, JobSource, JobState
 from downloads.models import DownloadJob, StoredImage
+from downloads.signals import send_job_ended
 from downloads.storage import UnsafeImageName, validate_image_name
 from portal.core.text import fields_clean
+
+logger = logging.getLogger("downloads.jobs")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 class DownloadRequestInvalid(ValueError):
@@ -40,20 +46,24 @@ def enqueue(job_id: int) -> None:
     transaction.on_commit(lambda: download_job_run_task.delay(job_id))
 
 
-def job_move(job_id: int, expected: str | Iterable[str], **fields: Any) -> bool:
-    """Move a job only if it is still in one of the ``expected`` states; True when this call moved it.
+def job_move(
+    job_id: int, expected: str | Iterable[str], *, match: Mapping[str, Any] | None = None, **fields: Any
+) -> bool:
+    """Move a job only if it is still in one of the ``expected`` states (and its columns equal ``match``); True
+    when this call moved it.
 
     Text fields are cleaned for the database here: reasons and upstream codes/messages quote the upstream, whose
     text may hold NUL characters (PostgreSQL refuses them).
     """
     states = [expected] if isinstance(expected, str) else list(expected)
     fields.setdefault("updated_at", timezone.now())
-    return DownloadJob.objects.filter(pk=job_id, state__in=states).update(**fields_clean(fields)) == 1
+    rows = DownloadJob.objects.filter(pk=job_id, state__in=states, **(match or {}))
+    return rows.update(**fields_clean(fields)) == 1
 
 
-def terminal_fields(state: str, reason: str, **extra: Any) -> dict[str, Any]:
+def _terminal_fields(state: str, reason: str, **extra: Any) -> dict[str, Any]:
     """The fields of a job that ends (no owner any more, finished now), text cleaned for the database (the reason
-    and ``extra`` may quote the upstream; these fields are also written without :func:`job_move`)."""
+    and ``extra`` may quote the upstream)."""
     now = timezone.now()
     return fields_clean(
         {
@@ -67,6 +77,38 @@ def terminal_fields(state: str, reason: str, **extra: Any) -> dict[str, Any]:
             **extra,
         }
     )
+
+
+def job_end(
+    job_id: int,
+    expected: str | Iterable[str],
+    state: str,
+    reason: str,
+    *,
+    match: Mapping[str, Any] | None = None,
+    **extra: Any,
+) -> bool:
+    """End a job that is still in one of the ``expected`` states: stored, failed, blocked or cancelled, with
+    ``reason``; True when this call ended it.
+
+    Every job that ends stored or failed ends here, so this is where ``job_stored``/``job_failed`` are sent (on
+    commit) and where a failure is logged, once, as a WARNING line with the job id and the reason.
+    """
+    if "upstream_code" in extra:
+        extra["upstream_code"] = extra["upstream_code"][:64]
+    if not job_move(job_id, expected, match=match, **_terminal_fields(state, reason, **extra)):
+        return False
+    if state == JobState.FAILED:
+        code = extra.get("upstream_code") or "-"
+        logger.warning("download job %s failed (%s): %s", job_id, one_line(code), one_line(reason))
+    send_job_ended(job_id, state)
+    return True
+
+
+def one_line(text: str) -> str:
+    """``text`` for a log line: control characters (newlines included) become spaces, so quoted upstream text
+    cannot forge log lines."""
+    return _CONTROL.sub(" ", text).strip()
 
 
 def _stored_for(image_name: str, image_guid: str) -> StoredImage | None:
@@ -112,27 +154,27 @@ def download_job_request(
         "metadata_at": metadata_at,
     }
     with transaction.atomic():
-        stored = _stored_for(image_name, image_guid)
-        if stored is not None:
-            now = timezone.now()
-            return DownloadJob.objects.create(
-                **fields,
-                state=JobState.STORED,
-                stored_image=stored,
-                reason="Already in storage.",
-                expected_sha512=stored.sha512,
-                expected_md5=stored.md5,
-                expected_size=stored.size,
-                actual_sha512=stored.sha512,
-                actual_md5=stored.md5,
-                bytes_done=stored.size,
-                bytes_total=stored.size,
-                started_at=now,
-                finished_at=now,
-            )
         job = DownloadJob.objects.create(**fields)
-        enqueue(job.pk)
-    return job
+        stored = _stored_for(image_name, image_guid)
+        if stored is None:
+            enqueue(job.pk)
+            return job
+        job_end(
+            job.pk,
+            JobState.QUEUED,
+            JobState.STORED,
+            "Already in storage.",
+            stored_image=stored,
+            expected_sha512=stored.sha512,
+            expected_md5=stored.md5,
+            expected_size=stored.size,
+            actual_sha512=stored.sha512,
+            actual_md5=stored.md5,
+            bytes_done=stored.size,
+            bytes_total=stored.size,
+            started_at=timezone.now(),
+        )
+    return DownloadJob.objects.get(pk=job.pk)
 
 
 @dataclass(frozen=True)
@@ -173,8 +215,8 @@ def download_jobs_request_many(
 def download_job_cancel(*, job_id: int, reason: str = "Cancelled by a user.") -> DownloadJob:
     """Cancel a job that has not ended; a transfer it leads is handed to another waiting job or stopped."""
     job = DownloadJob.objects.get(pk=job_id)
-    if job.state not in CANCELLABLE_STATES or not job_move(
-        job.pk, CANCELLABLE_STATES, **terminal_fields(JobState.CANCELLED, reason, waiting_for="")
+    if job.state not in CANCELLABLE_STATES or not job_end(
+        job.pk, CANCELLABLE_STATES, JobState.CANCELLED, reason, waiting_for=""
     ):
         raise JobActionRefused(
             f"a job that is {job.get_state_display().lower()} cannot be cancelled", code="job_not_cancellable"
@@ -243,6 +285,4 @@ def download_jobs_fail_waiting(*, form: str, reason: str) -> int:
     """Every job waiting on ``form`` fails with ``reason`` (the form was declined); returns how many."""
     with transaction.atomic():
         ids = list(DownloadJob.objects.filter(_waiting_on(form)).values_list("pk", flat=True))
-        return sum(
-            job_move(job_id, JobState.AWAITING_COMPLIANCE, **terminal_fields(JobState.FAILED, reason)) for job_id in ids
-        )
+        return sum(job_end(job_id, JobState.AWAITING_COMPLIANCE, JobState.FAILED, reason) for job_id in ids)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from downloads import conf, storage
 from downloads.choices import ACTIVE_STATES, TERMINAL_STATES, JobState, StoredImageStatus
 from downloads.models import DownloadJob, StoredImage, Transfer
-from downloads.services.jobs import enqueue, terminal_fields
+from downloads.services.jobs import enqueue, job_end
 from downloads.storage import SweptFile
 from downloads.transfer.hashing import digest_file
 
@@ -52,8 +52,12 @@ def download_jobs_requeue_stale(*, stale_after_seconds: float | None = None) -> 
         if _is_follower(job):
             continue
         if job.requeues >= MAX_REQUEUES:
-            DownloadJob.objects.filter(pk=job.pk, state=job.state, heartbeat_at=job.heartbeat_at).update(
-                **terminal_fields(JobState.FAILED, f"Gave up after {MAX_REQUEUES} restarts of stopped workers.")
+            job_end(
+                job.pk,
+                job.state,
+                JobState.FAILED,
+                f"Gave up after {MAX_REQUEUES} restarts of stopped workers.",
+                match={"heartbeat_at": job.heartbeat_at},
             )
             continue
         if job.transfer is not None and job.transfer.leader_id != job.pk:

@@ -19,7 +19,7 @@ from downloads import conf, storage
 from downloads.choices import JobState
 from downloads.models import DownloadJob, StoredImage, Transfer
 from downloads.services.authorize import authorize
-from downloads.services.jobs import enqueue, job_move, terminal_fields
+from downloads.services.jobs import enqueue, job_end, job_move
 from downloads.services.urls import NeedsAuthorization, UrlSource
 from downloads.transfer.hashing import Digests
 from downloads.transfer.stream import PartialStream, TransferAborted
@@ -137,6 +137,10 @@ def _transfer_jobs(transfer: Transfer):
     return DownloadJob.objects.filter(transfer_id=transfer.pk, state__in=_RUNNING)
 
 
+def _transfer_job_ids(transfer: Transfer) -> list[int]:
+    return list(_transfer_jobs(transfer).order_by("pk").values_list("pk", flat=True))
+
+
 def run_transfer(job: DownloadJob, transfer: Transfer, run: str) -> None:
     """Stream, verify and store; one clean retry after a checksum mismatch, then fail showing both."""
     progress = ProgressWriter(job.pk, transfer.pk, run)
@@ -235,15 +239,17 @@ def _verify_and_store(transfer: Transfer, partial, digests: Digests) -> bool:
             "software_type": leader.software_type if leader else "",
         },
     )
-    _transfer_jobs(transfer).update(
-        **terminal_fields(
+    for job_id in _transfer_job_ids(transfer):
+        job_end(
+            job_id,
+            _RUNNING,
             JobState.STORED,
             "Stored and verified (size, sha512 and md5 match).",
+            match={"transfer_id": transfer.pk},
             stored_image=stored,
             bytes_done=digests.size,
             bytes_total=digests.size,
         )
-    )
     transfer.delete()
     logger.info("stored %s (%d bytes, sha512 %s)", transfer.image_name, digests.size, transfer.sha512[:16])
     return True
@@ -257,7 +263,10 @@ def _fail_transfer(transfer: Transfer, reason: str, code: str = "", **extra: str
     partial = storage.partial_path(transfer.sha512)
     if partial.exists() and partial.stat().st_size == 0:
         partial.unlink(missing_ok=True)
-    _transfer_jobs(transfer).update(**terminal_fields(JobState.FAILED, reason, upstream_code=code[:64], **extra))
+    for job_id in _transfer_job_ids(transfer):
+        job_end(
+            job_id, _RUNNING, JobState.FAILED, reason, match={"transfer_id": transfer.pk}, upstream_code=code, **extra
+        )
     transfer.delete()
 
 

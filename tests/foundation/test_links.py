@@ -1,0 +1,55 @@
+"""Absolute links for people (PORTAL_BASE_URL) and devices (PORTAL_DEVICE_BASE_URL), and their validation."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+
+from portal.core.links import device_url, portal_url
+from tests.foundation.test_settings import run_check
+
+
+def _request(host: str = "depot.internal:8000", secure: bool = False):
+    return RequestFactory().get("/", HTTP_HOST=host, secure=secure)
+
+
+def test_links_come_from_the_request_when_nothing_is_set(settings):
+    settings.ALLOWED_HOSTS = ["depot.internal"]
+    settings.PORTAL_BASE_URL = settings.PORTAL_DEVICE_BASE_URL = ""
+    assert portal_url("/compliance/", _request()) == "http://depot.internal:8000/compliance/"
+    assert portal_url("/compliance/", _request(secure=True)) == "https://depot.internal:8000/compliance/"
+    assert device_url("/d/x/a.bin", _request()) == "http://depot.internal:8000/d/x/a.bin"
+    assert portal_url("/compliance/") == "/compliance/"  # no request, no base: the path as it is
+
+
+def test_base_urls_win_over_the_request_each_for_its_audience(settings):
+    settings.ALLOWED_HOSTS = ["depot.internal"]
+    settings.PORTAL_BASE_URL = "https://depot.example.net"
+    settings.PORTAL_DEVICE_BASE_URL = "http://10.0.0.5:8080/depot"
+    assert portal_url("/compliance/", _request()) == "https://depot.example.net/compliance/"
+    assert portal_url("/compliance/") == "https://depot.example.net/compliance/"
+    assert device_url("/d/x/a.bin", _request()) == "http://10.0.0.5:8080/depot/d/x/a.bin"
+
+
+@pytest.mark.parametrize("variable", ["PORTAL_BASE_URL", "PORTAL_DEVICE_BASE_URL"])
+@pytest.mark.parametrize(
+    "value", ["depot.example.net", "ftp://depot.example.net", "https://", "https://h/?a=1", "https://h:port"]
+)
+def test_a_bad_base_url_stops_startup_naming_the_variable(tmp_path, variable, value):
+    result = run_check(tmp_path, **{variable: value})
+    lines = [line for line in result.stderr.strip().splitlines() if line]
+    assert result.returncode != 0 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("depot: configuration error:") and variable in lines[0]
+
+
+def test_a_password_in_a_base_url_is_refused_without_being_shown(tmp_path):
+    result = run_check(tmp_path, PORTAL_BASE_URL="https://user:s3cret-pw@depot.example.net")
+    assert result.returncode != 0 and "PORTAL_BASE_URL" in result.stderr
+    assert "s3cret-pw" not in result.stderr
+
+
+def test_good_base_urls_start(tmp_path):
+    result = run_check(
+        tmp_path, PORTAL_BASE_URL="https://depot.example.net/", PORTAL_DEVICE_BASE_URL="http://10.0.0.5:8000"
+    )
+    assert result.returncode == 0, result.stderr
