@@ -1,11 +1,7 @@
 from __future__ import annotations
 
-import logging
-
 from django.apps import AppConfig
 from django.http import HttpRequest
-
-logger = logging.getLogger(__name__)
 
 
 def _queue_badge(request: HttpRequest) -> int:
@@ -39,15 +35,7 @@ class ComplianceConfig(AppConfig):
         )
         register(NavLink("compliance", "Forms", "compliance:forms", "compliance.view_formsnapshot", 20))
         register(NavLink("compliance", "Audit trail", "compliance:audit", "compliance.view_audit", 30))
-        self._connect_signals()
-
-    @staticmethod
-    def _connect_signals() -> None:
-        try:
-            from downloads.signals import job_awaiting_compliance
-        except ImportError:  # the downloads app not there (yet): no e-mails, the queue still reads the rows
-            logger.warning("compliance: downloads.signals.job_awaiting_compliance not found; no e-mails are sent")
-            return
         from compliance.receivers import job_awaiting_compliance as receiver
+        from downloads.signals import job_awaiting_compliance
 
         job_awaiting_compliance.connect(receiver, dispatch_uid="compliance-job-awaiting-compliance")

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# text_clean lives in portal.core.text (downloads uses it too); imported here, where compliance code finds it.
 from portal.core.text import text_clean
 
 GENESIS = "0" * 64

@@ -76,6 +76,22 @@ def _k9_values(rendered: RenderedForm, data: DecisionInput) -> dict[str, str]:
     return {"confirm": k9.confirmation_value, "busFunction": data.bus_function, "govMilCountries": countries}
 
 
+def answer_needs(rendered: RenderedForm) -> list[str]:
+    """What an answer to this form needs, in the form's own labels, said before anyone answers (the rules that
+    :func:`posted_values` checks): Cisco's K9 form wants the confirmation and a business function for a decline too."""
+    decline = rendered.decline.label or "Decline"
+    needs = []
+    if (k9 := rendered.k9) is not None:
+        needs.append(
+            f"Either answer, {rendered.accept.label or 'Accept'} or {decline}, needs the box under "
+            f"“{k9.confirmation_label}” ticked and one choice under “{k9.business_label}”: "
+            "Cisco's form requires both for a decline too."
+        )
+        needs.append(f"If you choose “{k9.government.label}”, also answer the countries question.")
+    needs.append(f"{decline} also needs comments saying why (Cisco receives them as declineComments).")
+    return needs
+
+
 def comments_clean(data: DecisionInput, status: str) -> str:
     """The officer's comments (required to decline; kept with an acceptance too, but only posted for a decline)."""
     comments = (data.comments or "").strip()

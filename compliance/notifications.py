@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import EmailMessage
@@ -13,6 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from compliance.choices import FORMS_FOR_NEED, FormKind
+from compliance.selectors import queue_count
+from downloads.choices import JobState
+from downloads.models import DownloadJob
 from portal.core.sanitise import plain_text
 
 logger = logging.getLogger(__name__)
@@ -55,10 +57,8 @@ def _body(job: object, forms: str, waiting: int) -> str:
 
 def officers_notify_job_waiting(*, job_id: int) -> int:
     """Send one e-mail about a job that started waiting; returns the number of recipients (0: nothing sent)."""
-    from compliance.selectors import AWAITING_COMPLIANCE, queue_count
-
-    model = apps.get_model("downloads", "DownloadJob")
-    job = model.objects.select_related("requested_by").filter(pk=job_id, state=AWAITING_COMPLIANCE).first()
+    job = DownloadJob.objects.select_related("requested_by").filter(pk=job_id, state=JobState.AWAITING_COMPLIANCE)
+    job = job.first()
     if job is None:
         return 0
     recipients = officer_addresses()

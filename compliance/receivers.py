@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from compliance.choices import FORMS_FOR_NEED
+from downloads.models import DownloadJob
 
 logger = logging.getLogger(__name__)
 REFRESH_THROTTLE = 10  # seconds: a burst of jobs held by one answer fetches each form once
@@ -40,11 +41,9 @@ def job_awaiting_compliance(sender: Any = None, job_id: int | None = None, **kwa
 
 def _refresh_forms_for(job_id: int) -> None:
     # The snapshot must show the version Cisco asks for now (it may have changed since the last fetch).
-    from django.apps import apps
-
     from compliance.tasks import form_snapshots_refresh
 
-    need = apps.get_model("downloads", "DownloadJob").objects.filter(pk=job_id).values_list("waiting_for", flat=True)
+    need = DownloadJob.objects.filter(pk=job_id).values_list("waiting_for", flat=True)
     kinds = [str(kind) for kind in FORMS_FOR_NEED.get(need.first() or "", ())]
     kinds = [kind for kind in kinds if cache.add(refresh_throttle_key(kind), 1, timeout=REFRESH_THROTTLE)]
     if kinds:

@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 
 from compliance.chain import HASHED_FIELDS, ChainReport, sha256_text, walk
 from compliance.choices import NEEDS_FOR_FORM, FormKind
 from compliance.models import ChainHead, Decision, FormSnapshot
-
-AWAITING_COMPLIANCE = "awaiting_compliance"  # downloads.choices.JobState.AWAITING_COMPLIANCE
+from downloads.choices import JobState
+from downloads.models import DownloadJob
 
 
 def form_snapshot_current(kind: str) -> FormSnapshot | None:
@@ -26,27 +25,16 @@ def decision_latest(kind: str) -> Decision | None:
     return Decision.objects.filter(kind=kind, posted_ok=True).select_related("snapshot").order_by("-sequence").first()
 
 
-def _download_jobs() -> QuerySet | None:
-    try:
-        model = apps.get_model("downloads", "DownloadJob")
-    except LookupError:
-        return None
-    return model.objects.filter(state=AWAITING_COMPLIANCE)
-
-
-def waiting_jobs(kind: str | None = None) -> QuerySet | list:
+def waiting_jobs(kind: str | None = None) -> QuerySet[DownloadJob]:
     """Download jobs waiting on this form (either form when None), oldest first, with their requesters."""
-    jobs = _download_jobs()
-    if jobs is None:
-        return []
     needs = NEEDS_FOR_FORM[kind] if kind else tuple({n for ns in NEEDS_FOR_FORM.values() for n in ns})
-    return jobs.filter(waiting_for__in=needs).select_related("requested_by").order_by("created_at", "pk")
+    jobs = DownloadJob.objects.filter(state=JobState.AWAITING_COMPLIANCE, waiting_for__in=needs)
+    return jobs.select_related("requested_by").order_by("created_at", "pk")
 
 
 def queue_count() -> int:
     """How many download jobs wait on a compliance decision (the officers' navigation badge)."""
-    jobs = waiting_jobs()
-    return jobs.count() if isinstance(jobs, QuerySet) else 0
+    return waiting_jobs().count()
 
 
 @dataclass(frozen=True)

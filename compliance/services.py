@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from compliance.chain import GENESIS, canonical_json, json_clean, record_hash, sha256_text, text_clean
+from compliance.chain import GENESIS, canonical_json, json_clean, record_hash, sha256_text
 from compliance.choices import DecisionStatus, FormKind
 from compliance.decisions import DecisionInput, comments_clean, posted_values
 from compliance.errors import AuditChainBroken, DecisionNotPosted, FormOutdated, FormUnavailable, InvalidDecision
@@ -20,10 +20,12 @@ from compliance.models import ChainHead, Decision, FormSnapshot
 from compliance.rendering import render_snapshot
 from compliance.selectors import form_snapshot_current
 from compliance.signals import form_decided
+from downloads import services as download_services
 from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
 from portal.cisco.exceptions import AsdError, UpstreamUnavailable
 from portal.cisco.provider import get_client
 from portal.core.signals import send_on_commit
+from portal.core.text import fields_clean, text_clean
 
 __all__ = [
     "DecisionOutcome",
@@ -107,7 +109,7 @@ def form_snapshots_refresh(*, kinds: tuple[str, ...] = (FormKind.K9, FormKind.EU
 
 @dataclass(frozen=True)
 class DecisionOutcome:
-    """A posted decision and how many waiting download jobs it resumed or failed (None: downloads not reachable)."""
+    """A posted decision and how many waiting download jobs it resumed or failed (None: that failed; it is logged)."""
 
     decision: Decision
     jobs_affected: int | None
@@ -156,7 +158,7 @@ def decision_append(**fields: Any) -> Decision:
     """
     # Upstream text may hold NUL characters, which PostgreSQL refuses: cleaned before hashing, so what is hashed is
     # what is stored.
-    fields = {key: text_clean(value) if isinstance(value, str) else value for key, value in fields.items()}
+    fields = fields_clean(fields)
     fields["posted_values"] = json_clean(fields.get("posted_values", {}))
     with transaction.atomic():
         ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
@@ -288,8 +290,6 @@ def _record(
 def _waiting_jobs_apply(decision: Decision) -> int | None:
     """Resume (accepted) or fail (declined) the jobs waiting on the form; the decision stands whatever happens here."""
     try:
-        from downloads import services as download_services
-
         if decision.status == DecisionStatus.ACCEPTED:
             return download_services.download_jobs_resume_waiting(form=decision.kind)
         reason = f"{FormKind(decision.kind).label} declined by compliance: {decision.comments}"

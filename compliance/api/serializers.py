@@ -129,17 +129,38 @@ class SnapshotSerializer(serializers.Serializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    """An answer to the current form; ``snapshot`` (and ideally ``shown_sha256``) from GET forms/<kind>."""
+    """An answer to the current form; ``snapshot`` (and ideally ``shown_sha256``) from GET forms/<kind>.
+
+    K9: Cisco's form requires ``confirm`` true and a ``bus_function`` for either answer, Declined included
+    (and ``gov_mil_countries`` when the function is the government one). Declined: ``comments`` are required.
+    """
 
     kind = serializers.ChoiceField(choices=FormKind.choices)
     snapshot = serializers.IntegerField(help_text="The snapshot id of the form answered (must be the current one)")
     shown_sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64)
     status = serializers.ChoiceField(choices=DecisionStatus.choices)
-    comments = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENTS)
+    comments = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_COMMENTS,
+        help_text="Required to decline (posted to Cisco as declineComments); kept with an acceptance too",
+    )
     file_names = serializers.CharField(required=False, allow_blank=True, max_length=MAX_FILE_NAMES)
-    bus_function = serializers.CharField(required=False, allow_blank=True, help_text="K9: a value the form offers")
-    gov_mil_countries = serializers.CharField(required=False, allow_blank=True, help_text="K9, government: yes/no")
-    confirm = serializers.BooleanField(required=False, default=False, help_text="K9: the confirmation box")
+    bus_function = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="K9, required for either answer (Accepted or Declined): k9.commercial.value or k9.government.value",
+    )
+    gov_mil_countries = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="K9, when bus_function is k9.government.value: k9.countries_yes.value or k9.countries_no.value",
+    )
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="K9: the confirmation box; Cisco's form requires true for either answer (Accepted or Declined)",
+    )
 
 
 class DecisionCreatedSerializer(serializers.Serializer):

@@ -145,7 +145,9 @@ class DecisionListCreateView(generics.ListAPIView):
             503: ErrorSerializer,
             **ERRORS,
         },
-        description="POSTs the answer to Cisco (compliance/k9 or compliance/eula) and records it. When Cisco "
+        description="POSTs the answer to Cisco (compliance/k9 or compliance/eula) and records it. K9: `confirm` "
+        "true and a `bus_function` are required for either answer, Declined included; Declined needs `comments`. "
+        "When Cisco "
         "refuses it (502 upstream_refused) or cannot be reached (503 upstream_unavailable), the attempt is kept "
         "in the audit trail with posted_ok=false and nothing else changes. 409 form_outdated: the snapshot is "
         "not Cisco's current form any more; fetch the form again.",

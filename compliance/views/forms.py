@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance.choices import DecisionStatus, FormKind
-from compliance.decisions import file_names_clean
+from compliance.decisions import answer_needs, file_names_clean
 from compliance.errors import ComplianceError, DecisionNotPosted, FormUnavailable
 from compliance.forms import DecisionForm
 from compliance.models import FormSnapshot
@@ -72,6 +72,7 @@ def _form_page(request: HttpRequest, kind: str, form: DecisionForm | None, statu
         "form": form,
         "can_decide": can_decide,
         "history": decisions_for_kind(kind),
+        "answer_needs": answer_needs(rendered) if rendered else [],
         "declined": DecisionStatus.DECLINED,
     }
     return render(request, "compliance/form_detail.html", context, status=status)

@@ -10,14 +10,27 @@
   };
   form.addEventListener("change", syncCountries);
   syncCountries();
+  const refuse = (event, field, message) => {
+    event.preventDefault();
+    field.setCustomValidity(message);
+    field.reportValidity();
+    form.addEventListener("change", () => field.setCustomValidity(""), { once: true });
+    field.addEventListener("input", () => field.setCustomValidity(""), { once: true });
+  };
   form.addEventListener("submit", (event) => {
+    // Cisco's K9 form wants the confirmation and a business function for either answer, a decline included.
+    const confirm = document.getElementById("confirm");
+    const functions = form.querySelectorAll("input[name=bus_function]");
+    if (functions.length && !form.querySelector("input[name=bus_function]:checked")) {
+      return refuse(event, functions[0], "Choose a business function: Cisco's form requires it for either answer.");
+    }
+    if (confirm && !confirm.checked) {
+      return refuse(event, confirm, "Tick the confirmation: Cisco's form requires it for either answer.");
+    }
     const button = event.submitter;
     const comments = document.getElementById("id_comments");
     if (button && button.dataset.needsComments && comments && !comments.value.trim()) {
-      event.preventDefault();
-      comments.setCustomValidity("Say why you decline: comments are required.");
-      comments.reportValidity();
-      comments.addEventListener("input", () => comments.setCustomValidity(""), { once: true });
+      return refuse(event, comments, "Say why you decline: comments are required.");
     }
   });
 })();

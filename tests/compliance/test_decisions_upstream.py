@@ -216,3 +216,39 @@ def test_every_record_is_announced_with_form_decided_once_committed(
     accepted, refused = Decision.objects.order_by("sequence")
     assert refused.posted_ok is False  # an attempt Cisco refused is announced too; the row says which
     assert received == [(Decision, accepted.pk), (Decision, refused.pk)]
+
+
+def test_the_k9_form_says_up_front_what_either_answer_needs_and_a_first_decline_goes_through(client, officer, upstream):
+    form_snapshot_fetch(kind=FormKind.K9)
+    client.force_login(officer)
+    page = client.get("/compliance/forms/k9/")
+    needs = page.context["answer_needs"]
+    assert "Either answer, Accept or Decline, needs the box under “Confirmation” ticked" in needs[0]
+    assert "“Business division's function”" in needs[0] and "a decline too" in needs[0]
+    html = page.content.decode()
+    assert html.index('id="answer-needs"') < html.index('id="decline"')  # said next to the buttons, before them
+    assert "Decline also needs comments" in html
+    # Doing what the page says, the very first decline is posted.
+    declined = page_post(client, "k9", status="Declined", bus_function="COMM_OR_CIVIL", confirm="on",
+                         comments="no export licence yet")  # fmt: skip
+    assert declined.status_code == 302, declined.content.decode()[:2000]
+    decision = Decision.objects.get()
+    assert decision.posted_ok and decision.posted_values["confirm"] == "CONFIRM_CHECKED"
+    assert upstream.sim.forms()["decisions"][upstream.sim.client_id]["k9"]["status"] == "Declined"
+
+
+def test_the_eula_asks_only_for_comments_to_decline(client, officer, upstream):
+    form_snapshot_fetch(kind=FormKind.EULA)
+    client.force_login(officer)
+    needs = client.get("/compliance/forms/eula/").context["answer_needs"]
+    assert needs == ["Decline also needs comments saying why (Cisco receives them as declineComments)."]
+
+
+def test_the_api_schema_says_what_either_k9_answer_needs(api_as, engineer):
+    schema = api_as(engineer).get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["DecisionInputRequest"]["properties"]
+    assert "either answer (Accepted or Declined)" in fields["confirm"]["description"]
+    assert "either answer (Accepted or Declined)" in fields["bus_function"]["description"]
+    assert "Required to decline" in fields["comments"]["description"]
+    post = schema["paths"]["/api/v1/compliance/decisions/"]["post"]
+    assert "Declined included" in post["description"]

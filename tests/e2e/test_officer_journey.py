@@ -3,8 +3,7 @@ accept, and the held download moves on by itself (simulator over HTTP, a real wo
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from downloads.choices import JobState
 from downloads.models import DownloadJob
 from downloads.services import download_job_request
 from tests.factories_compliance import audit_rows_clear
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -33,15 +33,6 @@ def _audit_rows_cleared(transactional_db) -> Iterator[None]:
     cache.delete(refresh_throttle_key("k9"))  # an earlier test's refresh must not hold back this one's
     yield
     audit_rows_clear()  # before pytest-django's flush, which the append-only guard would refuse
-
-
-def wait_for(predicate: Callable[[], object], what: str, timeout: float = 60) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def job_state(job_id: int) -> str:
