@@ -1,5 +1,6 @@
-"""Depot: a self-hosted portal that gets Cisco software onto a network safely."""
+"""Depot: a self-hosted portal that gets Cisco software onto a network safely.
 
-from portal.celery import app as celery_app
-
-__all__ = ["celery_app"]
+Nothing is imported here: the ASD simulator (``python -m portal.cisco.simulator``) lives in this package and
+runs on the standard library alone. Django loads the Celery app when it starts (``portal.core.apps``), and
+``celery -A portal`` finds it in ``portal/celery.py``.
+"""

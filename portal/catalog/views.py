@@ -27,7 +27,7 @@ from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set
 from portal.catalog.summary import fleet_summary
-from portal.cisco.exceptions import AsdError
+from portal.cisco.exceptions import AsdError, InvalidArgument
 from portal.core.sanitise import plain_text
 from portal.core.streaming import csv_stream
 from portal.inventory.filters import DeviceFilter
@@ -196,13 +196,13 @@ def _run(request: HttpRequest, service, **kwargs):
     """Call an upstream look-up; an upstream error becomes a message (its text sanitised), not a 500."""
     try:
         return service(**kwargs)
+    except InvalidArgument as exc:
+        messages.error(request, exc.message)
     except AsdError as exc:
         logger.info("upstream look-up failed: %s", exc)
         messages.error(
             request, f"The upstream answered: {plain_text(exc.message)}" + (f" ({exc.code})" if exc.code else "")
         )
-    except ValueError as exc:
-        messages.error(request, str(exc))
     return None
 
 

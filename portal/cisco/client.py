@@ -23,7 +23,7 @@ import requests
 from portal.cisco import parse
 from portal.cisco.auth import ClientCredentials, MemoryTokenStore, TokenProvider, TokenStore, request_token
 from portal.cisco.download import HostPolicy, ImageStream, open_image
-from portal.cisco.exceptions import NoDataFound
+from portal.cisco.exceptions import InvalidArgument, NoDataFound
 from portal.cisco.payloads import (
     DownloadOffer,
     DownloadUrls,
@@ -51,13 +51,13 @@ def _names(values: Iterable[str], what: str) -> list[str]:
     names = [str(value).strip() for value in ([values] if isinstance(values, str) else values)]
     names = [name for name in names if name]
     if not 1 <= len(names) <= MAX_IMAGES:
-        raise ValueError(f"{what}: between 1 and {MAX_IMAGES} values, got {len(names)}")
+        raise InvalidArgument(f"{what}: between 1 and {MAX_IMAGES} values, got {len(names)}")
     return names
 
 
 def _page_args(page_index: int, per_page: int) -> dict[str, str]:
     if page_index < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValueError(f"page_index >= 1 and 1 <= per_page <= {MAX_PER_PAGE}")
+        raise InvalidArgument(f"page_index >= 1 and 1 <= per_page <= {MAX_PER_PAGE}")
     # Strings, as in the spec's sample requests.
     return {"pageIndex": str(page_index), "perPage": str(per_page)}
 
@@ -68,9 +68,9 @@ def _file_names(file_names: str | Sequence[str]) -> str:
 
 def _decision(status: str, decline_comments: str) -> dict[str, str]:
     if status not in _DECISIONS:
-        raise ValueError(f"status must be one of {_DECISIONS}")
+        raise InvalidArgument(f"status must be one of {_DECISIONS}")
     if status == "Declined" and not decline_comments.strip():
-        raise ValueError("decline_comments is mandatory when status is Declined")
+        raise InvalidArgument("decline_comments is mandatory when status is Declined")
     body = {"status": status}
     if decline_comments.strip():
         body["declineComments"] = decline_comments.strip()

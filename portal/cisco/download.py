@@ -43,6 +43,7 @@ from portal.cisco.exceptions import (
     DownloadError,
     DownloadInterrupted,
     HostNotAllowed,
+    InvalidArgument,
     RangeMismatch,
     TooManyRedirects,
     UpstreamUnavailable,
@@ -225,7 +226,7 @@ def _total_size(response: requests.Response, content_length: int | None) -> int 
 
 def _range_header(start: int, end: int | None) -> str | None:
     if start < 0 or (end is not None and end <= start):
-        raise ValueError(f"bad byte range [{start}, {end})")
+        raise InvalidArgument(f"bad byte range [{start}, {end})")
     if start == 0 and end is None:
         return None
     return f"bytes={start}-{'' if end is None else end - 1}"

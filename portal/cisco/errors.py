@@ -2,8 +2,8 @@
 
 One table, two users: the simulator answers with these codes, statuses and messages, and the client
 recognises them, so neither keeps its own copy. Everything here is copied from the spec's "Error Codes"
-section (``/work/shared/spec/cisco-asd-api-v4.0.txt``); messages are verbatim, typos included
-("atleast", "your your"), because the real service sends them that way.
+section (the repository keeps a copy of the spec in ``tests/data/spec/cisco-asd-api-v4.0.txt``); messages are
+verbatim, typos included ("atleast", "your your"), because the real service sends them that way.
 
 * ``ERROR_CODES`` / :func:`error_code` -- the "Application specific error codes" table, by token.
   Codes with HTTP status 200 are per-image exceptions: they appear in an image's ``exception`` list of a

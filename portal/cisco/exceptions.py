@@ -19,6 +19,7 @@ __all__ = [
     "DownloadError",
     "DownloadInterrupted",
     "HostNotAllowed",
+    "InvalidArgument",
     "InvalidRequest",
     "NoDataFound",
     "ProtocolError",
@@ -61,6 +62,11 @@ def _rebuild(cls: type[AsdError], message: str, code: str, http_status: int | No
     AsdError.__init__(obj, message, code=code, http_status=http_status, url=url)
     obj.__dict__.update(state)
     return obj
+
+
+class InvalidArgument(AsdError):
+    """A client method was called with values the spec does not allow (1 to 5 names, pages of 1 to 25 ...);
+    nothing was sent. The caller's input is wrong, not the upstream."""
 
 
 class UpstreamError(AsdError):

@@ -4,19 +4,14 @@
 with one pooled HTTP session, and builds a new one only when the settings it reads change (tests override
 them) or after a fork (a worker child must not share its parent's sockets or SQLite connection).
 
-Settings read (defaults in brackets):
-
-* ``PORTAL_UPSTREAM_URL`` ["http://127.0.0.1:8001"], ``PORTAL_TOKEN_URL`` [upstream + /oauth2/default/v1/token],
-  ``PORTAL_CLIENT_ID``, ``PORTAL_CLIENT_SECRET``;
-* ``PORTAL_UPSTREAM_QPS`` [2] and ``PORTAL_RATELIMIT_STORAGE_URL`` [``sqlite:///<BASE_DIR>/var/asd-ratelimit.sqlite3``;
-  ``redis://...`` in production];
-* ``PORTAL_UPSTREAM_CONNECT_TIMEOUT`` [5], ``PORTAL_UPSTREAM_READ_TIMEOUT`` [60];
-* ``PORTAL_ALLOWED_DOWNLOAD_HOSTS`` [[]], ``DEBUG`` (plain http to any allowed host only when on);
-* optional retry overrides: ``PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS`` [5], ``PORTAL_UPSTREAM_RETRY_BACKOFF`` [0.5],
-  ``PORTAL_UPSTREAM_RETRY_BACKOFF_MAX`` [15], ``PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT`` [180],
-  ``PORTAL_UPSTREAM_RATE_LIMIT_RETRIES`` [8], ``PORTAL_UPSTREAM_QPS_MARGIN`` [0.1];
-* ``PORTAL_TOKEN_CACHE_ALIAS`` ["default"]: the Django cache that shares the token (Redis in production, the
-  database cache with the embedded defaults; its ``add`` is the cross-process lock).
+Settings read (their defaults and checks are in settings.py, and only there): ``PORTAL_UPSTREAM_URL``,
+``PORTAL_TOKEN_URL``, ``PORTAL_CLIENT_ID``, ``PORTAL_CLIENT_SECRET``, ``PORTAL_UPSTREAM_QPS``,
+``PORTAL_UPSTREAM_QPS_MARGIN``, ``PORTAL_RATELIMIT_STORAGE_URL`` (``redis://...`` in production, a SQLite file
+under ``var/`` on the embedded defaults), ``PORTAL_UPSTREAM_CONNECT_TIMEOUT``, ``PORTAL_UPSTREAM_READ_TIMEOUT``,
+``PORTAL_ALLOWED_DOWNLOAD_HOSTS``, ``DEBUG`` (plain http to any allowed host only when on), the retry settings
+``PORTAL_UPSTREAM_RETRY_*`` and ``PORTAL_UPSTREAM_RATE_LIMIT_RETRIES``, and ``PORTAL_TOKEN_CACHE_ALIAS``
+["default"]: the Django cache that shares the token (Redis in production, the database cache with the embedded
+defaults; its ``add`` is the cross-process lock).
 """
 
 from __future__ import annotations
@@ -25,7 +20,6 @@ import dataclasses
 import hashlib
 import os
 import threading
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -46,16 +40,6 @@ _lock = threading.Lock()
 _current: dict[bool, tuple[tuple[int, str], AsdClient]] = {}
 
 
-def _setting(name: str, default: Any) -> Any:
-    value = getattr(settings, name, None)
-    return default if value is None or value == "" else value
-
-
-def _default_storage_url() -> str:
-    base = Path(getattr(settings, "BASE_DIR", Path.cwd()))
-    return f"sqlite:///{(base / 'var' / 'asd-ratelimit.sqlite3').resolve()}"
-
-
 def client_config(*, interactive: bool = False) -> dict[str, Any]:
     """Every value the client is built from, read from settings (contains the secret: never log it)."""
     config = _settings_config()
@@ -74,27 +58,27 @@ def client_config(*, interactive: bool = False) -> dict[str, Any]:
 
 
 def _settings_config() -> dict[str, Any]:
-    upstream = str(_setting("PORTAL_UPSTREAM_URL", "http://127.0.0.1:8001")).rstrip("/")
-    hosts = _setting("PORTAL_ALLOWED_DOWNLOAD_HOSTS", [])
+    # settings.py holds every default (and validates the values); this only reads them.
+    hosts = settings.PORTAL_ALLOWED_DOWNLOAD_HOSTS
     return {
-        "base_url": upstream,
-        "token_url": str(_setting("PORTAL_TOKEN_URL", upstream + "/oauth2/default/v1/token")),
-        "client_id": str(_setting("PORTAL_CLIENT_ID", "depot-demo")),
-        "client_secret": str(_setting("PORTAL_CLIENT_SECRET", "depot-demo-secret")),
-        "qps": float(_setting("PORTAL_UPSTREAM_QPS", 2)),
-        "qps_margin": float(_setting("PORTAL_UPSTREAM_QPS_MARGIN", 0.1)),
-        "ratelimit_storage_url": str(_setting("PORTAL_RATELIMIT_STORAGE_URL", "") or _default_storage_url()),
-        "connect_timeout": float(_setting("PORTAL_UPSTREAM_CONNECT_TIMEOUT", 5)),
-        "read_timeout": float(_setting("PORTAL_UPSTREAM_READ_TIMEOUT", 60)),
+        "base_url": str(settings.PORTAL_UPSTREAM_URL).rstrip("/"),
+        "token_url": str(settings.PORTAL_TOKEN_URL),
+        "client_id": str(settings.PORTAL_CLIENT_ID),
+        "client_secret": str(settings.PORTAL_CLIENT_SECRET),
+        "qps": float(settings.PORTAL_UPSTREAM_QPS),
+        "qps_margin": float(settings.PORTAL_UPSTREAM_QPS_MARGIN),
+        "ratelimit_storage_url": str(settings.PORTAL_RATELIMIT_STORAGE_URL),
+        "connect_timeout": float(settings.PORTAL_UPSTREAM_CONNECT_TIMEOUT),
+        "read_timeout": float(settings.PORTAL_UPSTREAM_READ_TIMEOUT),
         "allowed_download_hosts": tuple(hosts.split(",") if isinstance(hosts, str) else hosts),
-        "allow_http_downloads": bool(getattr(settings, "DEBUG", False)),
-        "cache_alias": str(_setting("PORTAL_TOKEN_CACHE_ALIAS", "default")),
+        "allow_http_downloads": bool(settings.DEBUG),
+        "cache_alias": str(getattr(settings, "PORTAL_TOKEN_CACHE_ALIAS", "default")),
         "retry": RetryPolicy(
-            max_attempts=int(_setting("PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS", 5)),
-            backoff_initial=float(_setting("PORTAL_UPSTREAM_RETRY_BACKOFF", 0.5)),
-            backoff_max=float(_setting("PORTAL_UPSTREAM_RETRY_BACKOFF_MAX", 15)),
-            total_timeout=float(_setting("PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT", 180)),
-            max_rate_limit_retries=int(_setting("PORTAL_UPSTREAM_RATE_LIMIT_RETRIES", 8)),
+            max_attempts=int(settings.PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS),
+            backoff_initial=float(settings.PORTAL_UPSTREAM_RETRY_BACKOFF),
+            backoff_max=float(settings.PORTAL_UPSTREAM_RETRY_BACKOFF_MAX),
+            total_timeout=float(settings.PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT),
+            max_rate_limit_retries=int(settings.PORTAL_UPSTREAM_RATE_LIMIT_RETRIES),
         ),
     }
 

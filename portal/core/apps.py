@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = "Depot core"
+
+    def ready(self) -> None:
+        """Load the Celery app with Django, so tasks sent from web processes and commands use its settings."""
+        import portal.celery  # noqa: F401, PLC0415 - imported for its side effect: the app becomes current

@@ -44,7 +44,7 @@ from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import catalog_refresh_start
 from portal.catalog.services.standards import standard_release_delete, standard_release_set, standard_release_update
 from portal.catalog.summary import fleet_summary
-from portal.cisco.exceptions import AsdError
+from portal.cisco.exceptions import AsdError, InvalidArgument
 from portal.cisco.versionkey import release_sort_key
 from portal.core.api.exceptions import ServiceError
 from portal.core.api.permissions import ModelPermissionsWithView, needs
@@ -191,11 +191,11 @@ class ImageViewSet(viewsets.ReadOnlyModelViewSet):
 def _upstream(service, **kwargs):
     try:
         return service(**kwargs)
+    except InvalidArgument as exc:
+        raise ServiceError(exc.message, code="invalid_input") from None
     except AsdError as exc:
         code = exc.code or "upstream_error"
         raise ServiceError(f"The upstream answered: {plain_text(exc.message)}", code=code, status_code=502) from None
-    except ValueError as exc:
-        raise ServiceError(str(exc), code="invalid_input") from None
 
 
 class StandardViewSet(viewsets.ModelViewSet):

@@ -33,9 +33,9 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    OperatingSystem,
-    Row,
-    SoftwareType,
+    OperatingSystemSpec,
+    ReleaseRow,
+    SoftwareTypeSpec,
     family_json,
     ios_file,
     nxos_file,
@@ -211,13 +211,13 @@ def _client_versions(rng: random.Random, count: int) -> list[str]:
     return [f"{a}.{b}.{c:05d}" for a, b, c in keys]
 
 
-def _rows(rng: random.Random, versions: list[str], mib: float) -> tuple[Row, ...]:
+def _rows(rng: random.Random, versions: list[str], mib: float) -> tuple[ReleaseRow, ...]:
     rows = []
     labels, weights = zip(*_LIFECYCLE_WEIGHTS, strict=True)
     for index, (version, fcs) in enumerate(zip(versions, _dates(rng, len(versions)), strict=True)):
         deferred = rng.random() < 0.05 and index + 1 < len(versions)
         rows.append(
-            Row(
+            ReleaseRow(
                 version,
                 fcs,
                 mib * (0.8 + 0.4 * index / max(1, len(versions))) * rng.uniform(0.97, 1.03),
@@ -264,8 +264,8 @@ def _synthetic_family(rng: random.Random, index: int, first_pid: int, count: int
         for system, ext in (("Windows", "msi"), ("Linux", "tar.gz")):
             kind = ImageKind(lambda v, ext=ext: f"client{model}-{v}-predeploy-k9.{ext}", 40, description=system)
             rows = _rows(rng, _client_versions(rng, n_releases), 40)
-            systems.append(OperatingSystem(system, releases(Line((kind,), notice), rows)))
-        types = (SoftwareType(ANYCONNECT[0], ANYCONNECT[1], tuple(systems)),)
+            systems.append(OperatingSystemSpec(system, releases(Line((kind,), notice), rows)))
+        types = (SoftwareTypeSpec(ANYCONNECT[0], ANYCONNECT[1], tuple(systems)),)
         pid, concept = f"L-C{model}-{{ports}}{{suffix}}-LIC=", f"Client {model} License ({{ports}} users)"
     suffixes = _NEXUS_SUFFIXES if style == "nxos" else _SUFFIXES
     combos = [(ports, suffix) for ports in (12, 24, 48) for suffix in suffixes]

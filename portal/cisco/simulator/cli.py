@@ -1,4 +1,7 @@
-"""Command line of the simulator, shared by ``python -m portal.cisco.simulator`` and ``manage.py simulator``."""
+"""Command line of the simulator, shared by ``python -m portal.cisco.simulator`` and ``manage.py simulator``.
+
+It needs nothing but the standard library, like the rest of the simulator.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from portal.cisco.simulator import catalog_build
 from portal.cisco.simulator.app import Simulator
 from portal.cisco.simulator.catalog import CatalogError, load_catalog
 from portal.cisco.simulator.config import (
@@ -58,6 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--public-url", default=None, help="base URL for links and download URLs (default: Host)")
     parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
+    parser.add_argument("--generate-catalog", type=int, metavar="N", help="write a catalog of N PIDs and exit")
+    parser.add_argument("--out", type=Path, help="where --generate-catalog writes the catalog")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --generate-catalog (default 0)")
+    parser.add_argument("--image-size", type=int, default=None, help="give every generated image this size")
 
 
 def config_from_options(options: Mapping[str, Any]) -> SimulatorConfig:
@@ -102,23 +110,38 @@ def run(config: SimulatorConfig, *, out: Any = None) -> None:
         server.server_close()
 
 
-def generate_catalog(n_pids: int, out: Path, *, seed: int = 0, image_size: int | None = None) -> dict[str, Any]:
-    """Build a catalog of ``n_pids`` PIDs with catalog_build, fill its digests and write it to ``out``."""
-    from portal.cisco.simulator import catalog_build  # noqa: PLC0415 - only needed for this command
+def generate_catalog(options: Mapping[str, Any]) -> str:
+    """``--generate-catalog N --out FILE``: write a synthetic catalog with its digests; return a summary line.
 
-    catalog = catalog_build.generate(n_pids, seed=seed, image_size=image_size)
+    Raises :class:`CatalogError` (a one-line message) for a bad count, a missing ``--out`` or a file that
+    cannot be written.
+    """
+    count, out = options["generate_catalog"], options.get("out")
+    if count < 1:
+        raise CatalogError("--generate-catalog needs a positive number of PIDs")
+    if out is None:
+        raise CatalogError("--generate-catalog needs --out FILE")
+    if options.get("image_size") is not None and options["image_size"] < 0:
+        raise CatalogError("--image-size must not be negative")
+    catalog = catalog_build.generate(count, seed=options.get("seed") or 0, image_size=options.get("image_size"))
     catalog_build.fill_digests(catalog, previous=None)
-    catalog_build.write(catalog, out)
-    return catalog
+    try:
+        catalog_build.write(catalog, out)
+    except OSError as exc:
+        raise CatalogError(f"cannot write {out}: {exc.strerror or exc}") from None
+    return f"wrote {out}: {len(catalog['products'])} PIDs"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m portal.cisco.simulator``."""
+    """Entry point of ``python -m portal.cisco.simulator``: serve, or generate a catalog and exit."""
     parser = argparse.ArgumentParser(prog="python -m portal.cisco.simulator", description=DESCRIPTION)
     add_arguments(parser)
     options = vars(parser.parse_args(argv))
     try:
-        run(config_from_options(options))
+        if options["generate_catalog"] is not None:
+            print(generate_catalog(options))
+        else:
+            run(config_from_options(options))
     except CatalogError as exc:
         print(f"simulator: {exc}", file=sys.stderr)
         return 2

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from portal.cisco.errors import ImageOutcome
-from portal.cisco.exceptions import InvalidRequest, NoDataFound, TransactionExpired
+from portal.cisco.exceptions import InvalidArgument, NoDataFound, TransactionExpired
 
 from .conftest import api_requests
 
@@ -56,13 +56,21 @@ def test_images_by_pid_and_status_report_invalid_names(sample_simulator, make_cl
 
 def test_application_errors_are_typed_and_not_retried(sample_simulator, make_client):
     client = make_client(sample_simulator)
-    with pytest.raises((NoDataFound, InvalidRequest)) as info:
+    with pytest.raises(NoDataFound) as info:
         client.releases(pid="NO-SUCH-PID", current_release="1.0")
-    assert info.value.code in ("NO_DATA_FOUND_FOR_PID", "PID_INVALID", "NO_DATA_FOUND")
-    assert info.value.http_status in (400, 404)
+    assert (info.value.code, info.value.http_status) == ("NO_DATA_FOUND_FOR_PID", 400)
     assert len(api_requests(sample_simulator, "/metadata/pidrelease")) == 1
-    with pytest.raises(ValueError, match="between 1 and 5"):
+
+
+def test_argument_errors_are_typed_and_nothing_is_sent(sample_simulator, make_client):
+    client = make_client(sample_simulator)
+    with pytest.raises(InvalidArgument, match="between 1 and 5"):
         client.image_status(image_names=[f"n{i}" for i in range(6)])
+    with pytest.raises(InvalidArgument, match="per_page"):
+        client.releases(pid="C9300-24P", current_release="17.9.4a", per_page=26)
+    with pytest.raises(InvalidArgument, match="mandatory"):
+        client.eula_submit(status="Declined")
+    assert sample_simulator.log() == []
 
 
 def test_forms_and_decisions(sample_simulator, make_client):
@@ -80,8 +88,6 @@ def test_forms_and_decisions(sample_simulator, make_client):
     assert client.eula_submit(status="Declined", decline_comments="not now", file_names=["a.bin", "b.bin"]).ok
     decisions = sample_simulator.forms()["decisions"][sample_simulator.client_id]
     assert decisions["k9"]["status"] == "Accepted" and decisions["eula"]["status"] == "Declined"
-    with pytest.raises(ValueError, match="mandatory"):
-        client.eula_submit(status="Declined")
 
 
 def test_download_outcomes_before_and_after_forms(sample_simulator, make_client):

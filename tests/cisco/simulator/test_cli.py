@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 import requests
 from django.core.management import call_command
 
@@ -62,7 +61,6 @@ def test_manage_py_simulator_serves(tmp_path):
 
 
 def test_generate_catalog_writes_a_loadable_catalog_with_digests(tmp_path):
-    pytest.importorskip("portal.cisco.simulator.catalog_build")
     out = tmp_path / "bench.json"
     call_command("simulator", generate_catalog=3, out=out, image_size=1000)
     catalog = load_catalog(out)

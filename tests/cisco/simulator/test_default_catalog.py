@@ -6,9 +6,6 @@ import pytest
 
 from tests.cisco.simulator.helpers import images_of, sample
 from tests.cisco.simulator.shapes import assert_same_shape
-from tests.fixtures.simulator import DEFAULT_CATALOG
-
-pytestmark = pytest.mark.skipif(not DEFAULT_CATALOG.exists(), reason="no default catalog yet")
 
 
 @pytest.mark.parametrize(

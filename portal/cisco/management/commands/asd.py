@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.cisco.exceptions import AsdError
+from portal.cisco.exceptions import AsdError, InvalidArgument
 from portal.cisco.payloads import ImageException, ReleaseRecord, to_jsonable
 from portal.cisco.provider import get_client
 
@@ -78,12 +78,12 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             text = getattr(self, f"_{action}")(options)
+        except InvalidArgument as exc:
+            raise CommandError(_one_line(exc.message)) from None
         except AsdError as exc:
             code = f"{exc.code}: " if exc.code else ""
             status = f" (HTTP {exc.http_status})" if exc.http_status else ""
             raise CommandError(_one_line(f"upstream error {code}{exc.message}{status}")) from None
-        except ValueError as exc:
-            raise CommandError(_one_line(str(exc))) from None
         self.stdout.write(text)
 
     def _dump(self, value: Any) -> str:

@@ -12,7 +12,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     asa_file,
     one_type,
     products,
@@ -55,25 +55,25 @@ ASDM_LINE = Line(
 )
 
 ASA_ROWS = (
-    Row("9.12(4)58", "2023-05-12", 105),
-    Row("9.12(4)62", "2023-10-06", 105, psirt=WEBSRVS_DOS_SA),
-    Row("9.12(4)65", "2024-04-24", 106, suggested=True),
-    Row("9.14(4)13", "2022-11-18", 111),
-    Row("9.14(4)17", "2023-04-21", 112),
-    Row("9.14(4)22", "2023-09-29", 112, psirt=WEBSRVS_DOS_SA),
-    Row("9.14(4)23", "2024-04-24", 113, suggested=True),
-    Row("9.16(4)19", "2022-11-04", 119),
-    Row("9.16(4)38", "2023-06-09", 120, deferred_to="9.16(4)48"),
-    Row("9.16(4)48", "2023-11-17", 121, psirt=PERSIST_RCE_SA, advisory=True),
-    Row("9.16(4)57", "2024-04-24", 122, suggested=True, cloud=True),
+    ReleaseRow("9.12(4)58", "2023-05-12", 105),
+    ReleaseRow("9.12(4)62", "2023-10-06", 105, psirt=WEBSRVS_DOS_SA),
+    ReleaseRow("9.12(4)65", "2024-04-24", 106, suggested=True),
+    ReleaseRow("9.14(4)13", "2022-11-18", 111),
+    ReleaseRow("9.14(4)17", "2023-04-21", 112),
+    ReleaseRow("9.14(4)22", "2023-09-29", 112, psirt=WEBSRVS_DOS_SA),
+    ReleaseRow("9.14(4)23", "2024-04-24", 113, suggested=True),
+    ReleaseRow("9.16(4)19", "2022-11-04", 119),
+    ReleaseRow("9.16(4)38", "2023-06-09", 120, deferred_to="9.16(4)48"),
+    ReleaseRow("9.16(4)48", "2023-11-17", 121, psirt=PERSIST_RCE_SA, advisory=True),
+    ReleaseRow("9.16(4)57", "2024-04-24", 122, suggested=True, cloud=True),
 )
 ASDM_ROWS = (
-    Row("7.17(1)", "2022-02-11", 116),
-    Row("7.18(1)152", "2022-09-16", 119),
-    Row("7.19(1)", "2023-01-13", 121),
-    Row("7.19(1)94", "2023-10-20", 122, suggested=True),
-    Row("7.20(1)", "2023-09-08", 126, lifecycle="ED"),
-    Row("7.22(1)", "2024-06-14", 131, lifecycle="ED", suggested=True, cloud=True),
+    ReleaseRow("7.17(1)", "2022-02-11", 116),
+    ReleaseRow("7.18(1)152", "2022-09-16", 119),
+    ReleaseRow("7.19(1)", "2023-01-13", 121),
+    ReleaseRow("7.19(1)94", "2023-10-20", 122, suggested=True),
+    ReleaseRow("7.20(1)", "2023-09-08", 126, lifecycle="ED"),
+    ReleaseRow("7.22(1)", "2024-06-14", 131, lifecycle="ED", suggested=True, cloud=True),
 )
 
 FAMILY = Family(

@@ -10,7 +10,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     one_type,
     products,
     releases,
@@ -46,13 +46,13 @@ ROMMON = Line(
 )
 
 XE_ROWS = (
-    Row("17.3.8a", "2023-10-30", 790, restriction="CONTRACT_IMG_REQ"),
-    Row("17.9.4a", "2023-10-22", 846, suggested=True, entitlement=True),
-    Row("17.12.4", "2024-10-29", 872, suggested=True, cloud=True),
+    ReleaseRow("17.3.8a", "2023-10-30", 790, restriction="CONTRACT_IMG_REQ"),
+    ReleaseRow("17.9.4a", "2023-10-22", 846, suggested=True, entitlement=True),
+    ReleaseRow("17.12.4", "2024-10-29", 872, suggested=True, cloud=True),
 )
 ROMMON_ROWS = (
-    Row("16.9(5r)", "2019-05-17", 7.2),
-    Row("17.3(1r)", "2020-08-14", 7.4, suggested=True),
+    ReleaseRow("16.9(5r)", "2019-05-17", 7.2),
+    ReleaseRow("17.3(1r)", "2020-08-14", 7.4, suggested=True),
 )
 
 FAMILY = Family(

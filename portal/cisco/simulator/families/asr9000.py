@@ -10,11 +10,11 @@ from portal.cisco.simulator.families.base import (
     IOS_XR_SMU,
     SUPPORT,
     Family,
-    Image,
     ImageKind,
+    ImageSpec,
     Line,
-    Release,
-    Row,
+    ReleaseRow,
+    ReleaseSpec,
     approx,
     mib,
     one_type,
@@ -47,9 +47,9 @@ XR = Line(
     notes=_notes,
 )
 XR_ROWS = (
-    Row("7.9.2", "2023-06-30", 985, suggested=True, restriction="IMG_CONTRACT_REQD"),
-    Row("7.11.2", "2024-03-22", 1010, suggested=True, entitlement=True),
-    Row("24.2.2", "2024-10-11", 1042, lifecycle="ED", cloud=True),
+    ReleaseRow("7.9.2", "2023-06-30", 985, suggested=True, restriction="IMG_CONTRACT_REQD"),
+    ReleaseRow("7.11.2", "2024-03-22", 1010, suggested=True, entitlement=True),
+    ReleaseRow("24.2.2", "2024-10-11", 1042, lifecycle="ED", cloud=True),
 )
 
 # (release, FCS, [(bug id, component, MiB)]) - SMUs are small tar files named after the bug they fix.
@@ -63,11 +63,11 @@ SMUS = (
 )
 
 
-def _smu_releases() -> tuple[Release, ...]:
+def _smu_releases() -> tuple[ReleaseSpec, ...]:
     result = []
     for version, fcs, bugs in SMUS:
         images = tuple(
-            Image(
+            ImageSpec(
                 name=f"asr9k-x64-{version}.{bug}.tar",
                 size=approx(mib(size), bug),
                 description=f"SMU for {bug} ({component}) on IOS XR {version}",
@@ -77,7 +77,7 @@ def _smu_releases() -> tuple[Release, ...]:
             for bug, component, size in bugs
         )
         result.append(
-            Release(
+            ReleaseSpec(
                 version=version,
                 fcs=fcs,
                 images=images,

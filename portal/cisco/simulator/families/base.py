@@ -3,6 +3,10 @@
 A family module describes its products with these classes; :func:`family_json` turns a family into the
 catalog's JSON pieces (``softwareTypeSets`` entries and ``products``). Digests are left empty here: they are
 filled by ``catalog_build.fill_digests`` from the simulator's bytes.
+
+The ``...Spec`` classes are what an author writes (``ImageSpec``, ``ReleaseSpec``, ``ProductSpec`` ...); the
+simulator serves the loaded catalog's own ``Image``, ``Release`` and ``Product`` (portal/cisco/simulator/
+catalog.py), so each name means one thing. A ``ReleaseRow`` is one line of a compact release table.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ class Migration:
 
 
 @dataclass(frozen=True)
-class Image:
+class ImageSpec:
     """One image file of a release; ``guid`` is set only where the spec's samples fix it."""
 
     name: str
@@ -75,14 +79,14 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Release:
+class ReleaseSpec:
     """One release (version) of a software type on one operating system."""
 
     version: str
     fcs: str
     lifecycle: str = "MD"
     suggested: bool = False
-    images: tuple[Image, ...] = ()
+    images: tuple[ImageSpec, ...] = ()
     field_notice: str = ""
     security_advisory: str = ""
     docs: tuple[Doc, ...] = ()
@@ -95,31 +99,31 @@ class Release:
 
 
 @dataclass(frozen=True)
-class OperatingSystem:
+class OperatingSystemSpec:
     """The spec's ``operatingSystems`` grouping (IOS XE, NX-OS, Windows, Linux ...)."""
 
     name: str
-    releases: tuple[Release, ...]
+    releases: tuple[ReleaseSpec, ...]
 
 
 @dataclass(frozen=True)
-class SoftwareType:
+class SoftwareTypeSpec:
     """A software type of Cisco's download site (IOS XE Software, NX-OS EPLD Updates ...)."""
 
     type_id: str
     name: str
-    systems: tuple[OperatingSystem, ...]
+    systems: tuple[OperatingSystemSpec, ...]
 
 
 @dataclass(frozen=True)
-class Product:
+class ProductSpec:
     """A PID: either sharing a named software type set or carrying its software types inline."""
 
     pid: str
     mdf_id: str
     concept: str
     software_type_set: str = ""
-    software_types: tuple[SoftwareType, ...] = ()
+    software_types: tuple[SoftwareTypeSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,8 @@ class Family:
 
     key: str
     title: str
-    software_type_sets: dict[str, tuple[SoftwareType, ...]] = field(default_factory=dict)
-    products: tuple[Product, ...] = ()
+    software_type_sets: dict[str, tuple[SoftwareTypeSpec, ...]] = field(default_factory=dict)
+    products: tuple[ProductSpec, ...] = ()
 
 
 # --- names -------------------------------------------------------------------------------------------------
@@ -231,7 +235,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Row:
+class ReleaseRow:
     """One line of a release table; ``mib`` is the first kind's size (the others scale with it).
 
     ``psirt`` names a security advisory (id or URL) and flags the images; ``deferred_to`` makes the release
@@ -257,12 +261,12 @@ class Row:
     only: tuple[int, ...] | None = None
 
 
-def _row_image(line: Line, index: int, row: Row) -> Image:
+def _row_image(line: Line, index: int, row: ReleaseRow) -> ImageSpec:
     kind = line.kinds[index]
     name = kind.name(row.version)
     scale = row.mib / line.kinds[0].mib if row.mib else 1.0
     restriction = row.restriction or ("SW_NO_LONGER_AVL" if row.deleted else "")
-    return Image(
+    return ImageSpec(
         name=name,
         size=approx(mib(kind.mib * scale), name),
         feature_set=kind.feature_set,
@@ -283,7 +287,7 @@ def _row_image(line: Line, index: int, row: Row) -> Image:
     )
 
 
-def releases(line: Line, rows: Iterable[Row]) -> tuple[Release, ...]:
+def releases(line: Line, rows: Iterable[ReleaseRow]) -> tuple[ReleaseSpec, ...]:
     """The releases of a release table, newest last as written."""
     result = []
     for row in rows:
@@ -291,7 +295,7 @@ def releases(line: Line, rows: Iterable[Row]) -> tuple[Release, ...]:
         advisory = row.psirt if row.psirt.startswith("https://") or not row.psirt else security_advisory(row.psirt)
         message = row.message or (f"This release is deferred; upgrade to {row.deferred_to}." if row.deferred_to else "")
         result.append(
-            Release(
+            ReleaseSpec(
                 version=row.version,
                 fcs=row.fcs,
                 lifecycle="DF" if row.deferred_to else row.lifecycle,
@@ -307,7 +311,7 @@ def releases(line: Line, rows: Iterable[Row]) -> tuple[Release, ...]:
     return tuple(result)
 
 
-def patch_image(rels: tuple[Release, ...], name: str, **changes: Any) -> tuple[Release, ...]:
+def patch_image(rels: tuple[ReleaseSpec, ...], name: str, **changes: Any) -> tuple[ReleaseSpec, ...]:
     """The releases with one image changed (the spec's samples fix some images' GUID, size or fields)."""
     found = [image for release in rels for image in release.images if image.name == name]
     if len(found) != 1:
@@ -318,15 +322,15 @@ def patch_image(rels: tuple[Release, ...], name: str, **changes: Any) -> tuple[R
     )
 
 
-def one_type(type_id: str, name: str, system: str, rels: tuple[Release, ...]) -> SoftwareType:
+def one_type(type_id: str, name: str, system: str, rels: tuple[ReleaseSpec, ...]) -> SoftwareTypeSpec:
     """A software type with a single operating system."""
-    return SoftwareType(type_id=type_id, name=name, systems=(OperatingSystem(system, rels),))
+    return SoftwareTypeSpec(type_id=type_id, name=name, systems=(OperatingSystemSpec(system, rels),))
 
 
-def products(set_name: str, rows: Iterable[tuple[str, str, str]]) -> tuple[Product, ...]:
+def products(set_name: str, rows: Iterable[tuple[str, str, str]]) -> tuple[ProductSpec, ...]:
     """Products sharing one software type set, from (pid, mdfId, mdfConceptName) rows."""
     return tuple(
-        Product(pid=pid, mdf_id=mdf, concept=concept, software_type_set=set_name) for pid, mdf, concept in rows
+        ProductSpec(pid=pid, mdf_id=mdf, concept=concept, software_type_set=set_name) for pid, mdf, concept in rows
     )
 
 
@@ -342,7 +346,7 @@ def _flag(value: bool) -> str:
     return "Y" if value else "N"
 
 
-def image_json(image: Image, *, scope: str, fcs: str) -> dict[str, Any]:
+def image_json(image: ImageSpec, *, scope: str, fcs: str) -> dict[str, Any]:
     """An image as CATALOG.md writes it (md5/sha512 empty until filled)."""
     migration = image.migration
     return {
@@ -374,7 +378,7 @@ def image_json(image: Image, *, scope: str, fcs: str) -> dict[str, Any]:
     }
 
 
-def release_json(release: Release, *, scope: str) -> dict[str, Any]:
+def release_json(release: ReleaseSpec, *, scope: str) -> dict[str, Any]:
     """A release as CATALOG.md writes it."""
     return {
         "version": release.version,
@@ -390,7 +394,7 @@ def release_json(release: Release, *, scope: str) -> dict[str, Any]:
     }
 
 
-def software_type_json(software_type: SoftwareType, *, scope: str) -> dict[str, Any]:
+def software_type_json(software_type: SoftwareTypeSpec, *, scope: str) -> dict[str, Any]:
     """A software type with its operating systems and releases."""
     return {
         "softwareTypeId": software_type.type_id,
@@ -402,7 +406,7 @@ def software_type_json(software_type: SoftwareType, *, scope: str) -> dict[str, 
     }
 
 
-def product_json(product: Product) -> dict[str, Any]:
+def product_json(product: ProductSpec) -> dict[str, Any]:
     """A product entry: a reference to a shared set, or its software types inline (scoped by PID)."""
     entry: dict[str, Any] = {"pid": product.pid, "mdfId": product.mdf_id, "mdfConceptName": product.concept}
     if product.software_type_set:

@@ -12,7 +12,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     ios_file,
     one_type,
     products,
@@ -54,23 +54,23 @@ def _line(prefix: str, mib: float, ipservices: bool) -> Line:
 
 _ADV = (0,)
 SUP2T_ROWS = (
-    Row("15.1(2)SY16", "2021-04-09", 104, only=_ADV, suggested=True),
-    Row("15.2(1)SY8", "2019-03-29", 108, only=_ADV),
-    Row("15.4(1)SY4", "2019-07-31", 113, only=_ADV),
-    Row("15.5(1)SY5", "2020-03-27", 116, only=_ADV),
-    Row("15.5(1)SY6", "2020-09-25", 117, only=_ADV),
-    Row("15.5(1)SY7", "2021-03-31", 118, only=_ADV, psirt=SA_LISTING),
-    Row("15.5(1)SY8", "2021-09-30", 119, only=_ADV),
-    Row("15.5(1)SY9", "2022-04-08", 119, only=_ADV, restriction="CONTRACT_IMG_REQ"),
-    Row("15.5(1)SY10", "2022-10-14", 120, only=_ADV, restriction="CONTRACT_IMG_REQ"),
-    Row("15.5(1)SY11", "2023-06-16", 121, suggested=True),
-    Row("15.5(1)SY12", "2024-01-19", 122, suggested=True, restriction="IMG_CONTRACT_REQD"),
+    ReleaseRow("15.1(2)SY16", "2021-04-09", 104, only=_ADV, suggested=True),
+    ReleaseRow("15.2(1)SY8", "2019-03-29", 108, only=_ADV),
+    ReleaseRow("15.4(1)SY4", "2019-07-31", 113, only=_ADV),
+    ReleaseRow("15.5(1)SY5", "2020-03-27", 116, only=_ADV),
+    ReleaseRow("15.5(1)SY6", "2020-09-25", 117, only=_ADV),
+    ReleaseRow("15.5(1)SY7", "2021-03-31", 118, only=_ADV, psirt=SA_LISTING),
+    ReleaseRow("15.5(1)SY8", "2021-09-30", 119, only=_ADV),
+    ReleaseRow("15.5(1)SY9", "2022-04-08", 119, only=_ADV, restriction="CONTRACT_IMG_REQ"),
+    ReleaseRow("15.5(1)SY10", "2022-10-14", 120, only=_ADV, restriction="CONTRACT_IMG_REQ"),
+    ReleaseRow("15.5(1)SY11", "2023-06-16", 121, suggested=True),
+    ReleaseRow("15.5(1)SY12", "2024-01-19", 122, suggested=True, restriction="IMG_CONTRACT_REQD"),
 )
 SUP6T_ROWS = (
-    Row("15.4(1)SY4", "2019-07-31", 143, deferred_to="15.5(1)SY11", retire="2025-01-31"),
-    Row("15.5(1)SY10", "2022-10-14", 151),
-    Row("15.5(1)SY11", "2023-06-16", 152, suggested=True),
-    Row("15.5(1)SY12", "2024-01-19", 153, suggested=True),
+    ReleaseRow("15.4(1)SY4", "2019-07-31", 143, deferred_to="15.5(1)SY11", retire="2025-01-31"),
+    ReleaseRow("15.5(1)SY10", "2022-10-14", 151),
+    ReleaseRow("15.5(1)SY11", "2023-06-16", 152, suggested=True),
+    ReleaseRow("15.5(1)SY12", "2024-01-19", 153, suggested=True),
 )
 
 FAMILY = Family(

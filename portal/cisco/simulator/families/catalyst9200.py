@@ -10,7 +10,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     one_type,
     products,
     releases,
@@ -40,12 +40,12 @@ LINE = Line(
 )
 
 ROWS = (
-    Row("16.12.12", "2024-08-16", 392),
-    Row("17.3.8a", "2023-10-30", 418, suggested=True),
-    Row("17.9.4a", "2023-10-22", 452, suggested=True),
-    Row("17.9.5", "2024-03-28", 455, suggested=True, psirt=SA_LISTING),
-    Row("17.12.4", "2024-10-29", 478, suggested=True, cloud=True),
-    Row("17.15.1", "2024-08-08", 493, lifecycle="ED", cloud=True),
+    ReleaseRow("16.12.12", "2024-08-16", 392),
+    ReleaseRow("17.3.8a", "2023-10-30", 418, suggested=True),
+    ReleaseRow("17.9.4a", "2023-10-22", 452, suggested=True),
+    ReleaseRow("17.9.5", "2024-03-28", 455, suggested=True, psirt=SA_LISTING),
+    ReleaseRow("17.12.4", "2024-10-29", 478, suggested=True, cloud=True),
+    ReleaseRow("17.15.1", "2024-08-08", 493, lifecycle="ED", cloud=True),
 )
 
 FAMILY = Family(

@@ -9,7 +9,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     one_type,
     products,
     releases,
@@ -40,15 +40,15 @@ LINE = Line(
 )
 
 ROWS = (
-    Row("16.12.10a", "2023-10-27", 772),
-    Row("17.3.8a", "2023-10-30", 842, suggested=True),
-    Row("17.6.7", "2024-06-21", 905, suggested=True),
-    Row("17.9.1", "2022-08-05", 978, deferred_to="17.9.4a", retire="2023-06-30", deleted="2023-06-30"),
-    Row("17.9.4", "2023-07-31", 1012, psirt=WEBUI_SA, advisory=True),
-    Row("17.9.4a", "2023-10-22", 1014, suggested=True, catalog_message="Fixes CSCwh87343 (Web UI)."),
-    Row("17.9.5", "2024-03-28", 1021, suggested=True, cloud=True),
-    Row("17.12.4", "2024-10-29", 1096, suggested=True, cloud=True),
-    Row("17.15.1", "2024-08-08", 1142, lifecycle="ED", cloud=True),
+    ReleaseRow("16.12.10a", "2023-10-27", 772),
+    ReleaseRow("17.3.8a", "2023-10-30", 842, suggested=True),
+    ReleaseRow("17.6.7", "2024-06-21", 905, suggested=True),
+    ReleaseRow("17.9.1", "2022-08-05", 978, deferred_to="17.9.4a", retire="2023-06-30", deleted="2023-06-30"),
+    ReleaseRow("17.9.4", "2023-07-31", 1012, psirt=WEBUI_SA, advisory=True),
+    ReleaseRow("17.9.4a", "2023-10-22", 1014, suggested=True, catalog_message="Fixes CSCwh87343 (Web UI)."),
+    ReleaseRow("17.9.5", "2024-03-28", 1021, suggested=True, cloud=True),
+    ReleaseRow("17.12.4", "2024-10-29", 1096, suggested=True, cloud=True),
+    ReleaseRow("17.15.1", "2024-08-08", 1142, lifecycle="ED", cloud=True),
 )
 
 FAMILY = Family(

@@ -11,8 +11,8 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Product,
-    Row,
+    ProductSpec,
+    ReleaseRow,
     ios_file,
     one_type,
     products,
@@ -38,14 +38,14 @@ LINE = Line(
     field_notice=FIELD_NOTICES,
 )
 ROWS = (
-    Row("12.3(26)", "2008-03-14", 9.6, lifecycle="GD", only=(0, 1), deleted="2014-03-31"),
-    Row("12.4(13a)", "2007-03-30", 10.4, lifecycle="GD", only=(0, 2)),
-    Row("12.4(25d)", "2010-08-20", 11.1, lifecycle="GD", suggested=True, restriction="SW_NO_LONGER_AVL"),
+    ReleaseRow("12.3(26)", "2008-03-14", 9.6, lifecycle="GD", only=(0, 1), deleted="2014-03-31"),
+    ReleaseRow("12.4(13a)", "2007-03-30", 10.4, lifecycle="GD", only=(0, 2)),
+    ReleaseRow("12.4(25d)", "2010-08-20", 11.1, lifecycle="GD", suggested=True, restriction="SW_NO_LONGER_AVL"),
 )
 LINE_1710 = Line(kinds=(_kind("c1710-k9o3sy", "IP/FW PLUS IPSEC 3DES", 12.3, crypto=True),), field_notice=FIELD_NOTICES)
 ROWS_1710 = (
-    Row("12.3(26)", "2008-03-14", 11.6, lifecycle="GD", deleted="2014-03-31"),
-    Row("12.4(25d)", "2010-08-20", 12.3, lifecycle="GD", suggested=True),
+    ReleaseRow("12.3(26)", "2008-03-14", 11.6, lifecycle="GD", deleted="2014-03-31"),
+    ReleaseRow("12.4(25d)", "2010-08-20", 12.3, lifecycle="GD", suggested=True),
 )
 
 FAMILY = Family(
@@ -61,7 +61,7 @@ FAMILY = Family(
         ),
     )
     + (
-        Product(
+        ProductSpec(
             pid="CISCO1710",
             mdf_id="268437588",
             concept="Cisco 1710 Security Router",

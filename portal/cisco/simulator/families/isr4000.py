@@ -12,8 +12,8 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
-    SoftwareType,
+    ReleaseRow,
+    SoftwareTypeSpec,
     one_type,
     products,
     releases,
@@ -63,28 +63,28 @@ def _rommon_line(*platforms: str) -> Line:
 
 
 XE_4300 = (
-    Row("17.3.8a", "2023-10-30", 598, suggested=True),
-    Row("17.9.4a", "2023-10-22", 668, suggested=True),
-    Row("17.12.4", "2024-10-29", 702, suggested=True, cloud=True),
+    ReleaseRow("17.3.8a", "2023-10-30", 598, suggested=True),
+    ReleaseRow("17.9.4a", "2023-10-22", 668, suggested=True),
+    ReleaseRow("17.12.4", "2024-10-29", 702, suggested=True, cloud=True),
 )
 XE_4400 = (
-    Row("17.9.4a", "2023-10-22", 712, suggested=True, restriction="LOGIN_REQD"),
-    Row("17.12.4", "2024-10-29", 745, suggested=True, cloud=True),
+    ReleaseRow("17.9.4a", "2023-10-22", 712, suggested=True, restriction="LOGIN_REQD"),
+    ReleaseRow("17.12.4", "2024-10-29", 745, suggested=True, cloud=True),
 )
 ROMMON_4300 = (
-    Row("16.9(1r)", "2018-07-30", 8.6),
-    Row("16.12(1r)", "2019-11-22", 9.0, suggested=True),
-    Row("16.12(2r)", "2020-06-18", 9.1, suggested=True),
+    ReleaseRow("16.9(1r)", "2018-07-30", 8.6),
+    ReleaseRow("16.12(1r)", "2019-11-22", 9.0, suggested=True),
+    ReleaseRow("16.12(2r)", "2020-06-18", 9.1, suggested=True),
 )
 ROMMON_4400 = (
-    Row("16.12(1r)", "2019-11-22", 9.2),
-    Row("16.12(2r)", "2020-06-18", 9.3, suggested=True),
+    ReleaseRow("16.12(1r)", "2019-11-22", 9.2),
+    ReleaseRow("16.12(2r)", "2020-06-18", 9.3, suggested=True),
 )
 
 
 def _software(
-    xe: Line, xe_rows: tuple[Row, ...], rommon: Line, rommon_rows: tuple[Row, ...]
-) -> tuple[SoftwareType, ...]:
+    xe: Line, xe_rows: tuple[ReleaseRow, ...], rommon: Line, rommon_rows: tuple[ReleaseRow, ...]
+) -> tuple[SoftwareTypeSpec, ...]:
     return (
         one_type(*IOS_XE, "IOS XE", releases(xe, xe_rows)),
         one_type(*IOS_XE_ROMMON, "IOS XE", releases(rommon, rommon_rows)),

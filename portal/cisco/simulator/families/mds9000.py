@@ -13,7 +13,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     nxos_file,
     one_type,
     patch_image,
@@ -64,17 +64,17 @@ EPLD = Line(
 )
 
 SYSTEM_ROWS = (
-    Row("8.4(2c)", "2021-02-19", 229, restriction="CONTRACT_IMG_REQ"),
-    Row("8.4(2f)", "2023-06-16", 236, suggested=True),
-    Row("9.4(1a)", "2024-03-29", 251, lifecycle="ED", cloud=True),
+    ReleaseRow("8.4(2c)", "2021-02-19", 229, restriction="CONTRACT_IMG_REQ"),
+    ReleaseRow("8.4(2f)", "2023-06-16", 236, suggested=True),
+    ReleaseRow("9.4(1a)", "2024-03-29", 251, lifecycle="ED", cloud=True),
 )
 SPEC_EPLD = "m9000-epld-3.2.1.img"
 EPLD_ROWS = (
-    Row("3.2(1)", "2007-09-17", 3, lifecycle="", deleted="2010-07-28"),
-    Row("8.4(2c)", "2021-02-19", 30),
-    Row("8.4(2e)", "2022-05-27", 31),
-    Row("8.4(2f)", "2023-06-16", 31, suggested=True),
-    Row("9.4(1a)", "2024-03-29", 34, lifecycle="ED"),
+    ReleaseRow("3.2(1)", "2007-09-17", 3, lifecycle="", deleted="2010-07-28"),
+    ReleaseRow("8.4(2c)", "2021-02-19", 30),
+    ReleaseRow("8.4(2e)", "2022-05-27", 31),
+    ReleaseRow("8.4(2f)", "2023-06-16", 31, suggested=True),
+    ReleaseRow("9.4(1a)", "2024-03-29", 34, lifecycle="ED"),
 )
 
 FAMILY = Family(

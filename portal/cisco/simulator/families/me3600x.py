@@ -9,7 +9,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     ios_file,
     one_type,
     patch_image,
@@ -45,10 +45,10 @@ LINE = Line(
     notes=lambda v: f"{DOCS}switches/metro/me3600x_3800x/software/release/{ios_file(v).split('.')[0]}/rn.html",
 )
 ROWS = (
-    Row("15.3(3)S4", "2014-11-18", 22, lifecycle="ED", only=(0, 1)),
-    Row("15.4(3)S5", "2016-03-25", 23.5, lifecycle="ED", psirt="cisco-sa-20180328-smi2"),
-    Row("15.5(3)S8", "2018-11-30", 24.8, suggested=True),
-    Row("15.5(3)S10", "2019-10-25", 25.1, suggested=True),
+    ReleaseRow("15.3(3)S4", "2014-11-18", 22, lifecycle="ED", only=(0, 1)),
+    ReleaseRow("15.4(3)S5", "2016-03-25", 23.5, lifecycle="ED", psirt="cisco-sa-20180328-smi2"),
+    ReleaseRow("15.5(3)S8", "2018-11-30", 24.8, suggested=True),
+    ReleaseRow("15.5(3)S10", "2019-10-25", 25.1, suggested=True),
 )
 
 FAMILY = Family(

@@ -17,7 +17,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     nxos_file,
     one_type,
     patch_image,
@@ -81,22 +81,22 @@ EPLD = Line(
 )
 
 SYSTEM_ROWS = (
-    Row("7.0(3)I7(9)", "2020-12-18", 905),
-    Row("9.3(12)", "2023-08-04", 1080, suggested=True, psirt=CLI_INJECTION_SA),
-    Row("10.3(5)M", "2024-04-12", 1124, suggested=True),
-    Row("10.4(4)M", "2024-10-25", 1152, suggested=True, cloud=True),
+    ReleaseRow("7.0(3)I7(9)", "2020-12-18", 905),
+    ReleaseRow("9.3(12)", "2023-08-04", 1080, suggested=True, psirt=CLI_INJECTION_SA),
+    ReleaseRow("10.3(5)M", "2024-04-12", 1124, suggested=True),
+    ReleaseRow("10.4(4)M", "2024-10-25", 1152, suggested=True, cloud=True),
 )
 EPLD_ROWS = (
-    Row("7.0(3)I7(8)", "2020-03-30", 128, deferred_to="7.0(3)I7(9)", retire="2021-06-30", deleted="2021-06-30"),
-    Row("7.0(3)I7(9)", "2020-12-18", 131),
-    Row("7.0(3)I7(10)", "2021-11-19", 133, suggested=True),
-    Row("9.3(10)", "2022-08-19", 152),
-    Row("9.3(11)", "2023-03-03", 155),
-    Row("9.3(12)", "2023-08-04", 158, suggested=True),
-    Row("9.3(13)", "2024-01-26", 160),
-    Row("10.3(4a)M", "2023-10-13", 171, advisory=True),
-    Row("10.3(5)M", "2024-04-12", 174, suggested=True),
-    Row("10.4(4)M", "2024-10-25", 182, suggested=True, cloud=True),
+    ReleaseRow("7.0(3)I7(8)", "2020-03-30", 128, deferred_to="7.0(3)I7(9)", retire="2021-06-30", deleted="2021-06-30"),
+    ReleaseRow("7.0(3)I7(9)", "2020-12-18", 131),
+    ReleaseRow("7.0(3)I7(10)", "2021-11-19", 133, suggested=True),
+    ReleaseRow("9.3(10)", "2022-08-19", 152),
+    ReleaseRow("9.3(11)", "2023-03-03", 155),
+    ReleaseRow("9.3(12)", "2023-08-04", 158, suggested=True),
+    ReleaseRow("9.3(13)", "2024-01-26", 160),
+    ReleaseRow("10.3(4a)M", "2023-10-13", 171, advisory=True),
+    ReleaseRow("10.3(5)M", "2024-04-12", 174, suggested=True),
+    ReleaseRow("10.4(4)M", "2024-10-25", 182, suggested=True, cloud=True),
 )
 
 FAMILY = Family(

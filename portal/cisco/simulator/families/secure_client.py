@@ -16,9 +16,9 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    OperatingSystem,
-    Row,
-    SoftwareType,
+    OperatingSystemSpec,
+    ReleaseRow,
+    SoftwareTypeSpec,
     products,
     releases,
 )
@@ -86,23 +86,23 @@ MACOS = _line(
 
 _PRE = (0,)
 ROWS = (
-    Row("4.8.03052", "2020-02-21", only=_PRE, deleted="2022-03-31"),
-    Row("4.9.06037", "2021-02-26", only=_PRE),
-    Row("4.10.04071", "2021-12-03", only=_PRE, psirt=SA_LISTING, cloud=True),
-    Row("4.10.05095", "2022-03-11", only=_PRE, cloud=True),
-    Row("4.10.06079", "2022-09-09", only=_PRE, cloud=True),
-    Row("4.10.07061", "2023-03-17", only=_PRE, deferred_to="4.10.07073", cloud=True),
-    Row("4.10.07073", "2023-05-26", only=_PRE, cloud=True),
-    Row("4.10.08025", "2023-12-08", suggested=True, cloud=True),
-    Row("4.10.08029", "2024-03-15", only=_PRE, suggested=True, cloud=True),
-    Row("5.0.05040", "2023-09-29", only=_PRE, cloud=True),
-    Row("5.1.2.42", "2024-02-16", only=_PRE, cloud=True, restriction="LOGIN_REQD"),
-    Row("5.1.4.74", "2024-06-14", suggested=True, cloud=True),
-    Row("5.1.6.103", "2024-10-18", lifecycle="ED", only=_PRE, cloud=True),
+    ReleaseRow("4.8.03052", "2020-02-21", only=_PRE, deleted="2022-03-31"),
+    ReleaseRow("4.9.06037", "2021-02-26", only=_PRE),
+    ReleaseRow("4.10.04071", "2021-12-03", only=_PRE, psirt=SA_LISTING, cloud=True),
+    ReleaseRow("4.10.05095", "2022-03-11", only=_PRE, cloud=True),
+    ReleaseRow("4.10.06079", "2022-09-09", only=_PRE, cloud=True),
+    ReleaseRow("4.10.07061", "2023-03-17", only=_PRE, deferred_to="4.10.07073", cloud=True),
+    ReleaseRow("4.10.07073", "2023-05-26", only=_PRE, cloud=True),
+    ReleaseRow("4.10.08025", "2023-12-08", suggested=True, cloud=True),
+    ReleaseRow("4.10.08029", "2024-03-15", only=_PRE, suggested=True, cloud=True),
+    ReleaseRow("5.0.05040", "2023-09-29", only=_PRE, cloud=True),
+    ReleaseRow("5.1.2.42", "2024-02-16", only=_PRE, cloud=True, restriction="LOGIN_REQD"),
+    ReleaseRow("5.1.4.74", "2024-06-14", suggested=True, cloud=True),
+    ReleaseRow("5.1.6.103", "2024-10-18", lifecycle="ED", only=_PRE, cloud=True),
 )
 
 
-def _rows_for(scale: float) -> tuple[Row, ...]:
+def _rows_for(scale: float) -> tuple[ReleaseRow, ...]:
     """Installers grow a little from release to release; ``scale`` spreads sizes across the table."""
     count = len(ROWS)
     return tuple(replace(row, mib=scale * (0.85 + 0.3 * index / count)) for index, row in enumerate(ROWS))
@@ -113,13 +113,13 @@ FAMILY = Family(
     title="AnyConnect Secure Mobility Client and Cisco Secure Client",
     software_type_sets={
         SET: (
-            SoftwareType(
+            SoftwareTypeSpec(
                 type_id=ANYCONNECT[0],
                 name=ANYCONNECT[1],
                 systems=(
-                    OperatingSystem("Windows", releases(WINDOWS, _rows_for(WINDOWS.kinds[0].mib))),
-                    OperatingSystem("Linux", releases(LINUX, _rows_for(LINUX.kinds[0].mib))),
-                    OperatingSystem("Mac OS", releases(MACOS, _rows_for(MACOS.kinds[0].mib))),
+                    OperatingSystemSpec("Windows", releases(WINDOWS, _rows_for(WINDOWS.kinds[0].mib))),
+                    OperatingSystemSpec("Linux", releases(LINUX, _rows_for(LINUX.kinds[0].mib))),
+                    OperatingSystemSpec("Mac OS", releases(MACOS, _rows_for(MACOS.kinds[0].mib))),
                 ),
             ),
         )

@@ -14,10 +14,10 @@ from portal.cisco.simulator.families.base import (
     SUPPORT,
     Doc,
     Family,
-    Image,
-    OperatingSystem,
-    Release,
-    SoftwareType,
+    ImageSpec,
+    OperatingSystemSpec,
+    ReleaseSpec,
+    SoftwareTypeSpec,
     approx,
     products,
 )
@@ -27,20 +27,20 @@ FIELD_NOTICES = SUPPORT + "interfaces-modules/wan-interface-cards/products-field
 CONCEPT = "1700/2600/3600/3700 Series 1-Port Analog Modem WAN Interface Card"
 
 
-def _firmware(version: str, fcs: str, *, platform: str = "", suggested: bool = False, files: int = 1) -> Release:
+def _firmware(version: str, fcs: str, *, platform: str = "", suggested: bool = False, files: int = 1) -> ReleaseSpec:
     """A numbered firmware release: the loader, then (``files`` > 1) the raw firmware and a silent installer."""
     candidates = (
         (f"AnalogFWLoader-{version}{platform}.exe", 1_090_000, "Firmware loader for analog modem WICs"),
         (f"wic-am-firmware-{version}.bin", 262_144, "Analog modem WIC firmware image"),
         (f"AnalogFWLoader-{version}{platform}-silent.msi", 1_240_000, "Firmware loader, unattended installer"),
     )
-    return Release(
+    return ReleaseSpec(
         version=version,
         fcs=fcs,
         suggested=suggested,
         field_notice=FIELD_NOTICES,
         images=tuple(
-            Image(name=name, size=approx(size, name), description=text, crypto=False)
+            ImageSpec(name=name, size=approx(size, name), description=text, crypto=False)
             for name, size, text in candidates[:files]
         ),
     )
@@ -55,13 +55,13 @@ WINDOWS_XP = (
     _firmware("5.5.1", "2020-11-06"),
     _firmware("5.6.0", "2021-04-30"),
     _firmware("6.0.2", "2021-09-17", suggested=True, files=3),
-    Release(
+    ReleaseSpec(
         version="JuLy_TeSt(1.5E)",
         fcs="2020-07-10",
         lifecycle="MD",
         field_notice=FIELD_NOTICES,
         images=(
-            Image(
+            ImageSpec(
                 name="testfile1.exe",
                 size=1048197,
                 description="Ypub Parameter test",
@@ -76,13 +76,13 @@ WINDOWS_XP = (
 WINDOWS_2000 = (
     _firmware("5.4.4", "2019-08-23", platform="-w2k"),
     _firmware("5.5.1", "2020-11-06", platform="-w2k", files=2),
-    Release(
+    ReleaseSpec(
         version="22jan2020",
         fcs="2020-01-22",
         lifecycle="",
         field_notice=FIELD_NOTICES,
         images=(
-            Image(
+            ImageSpec(
                 name="2506tania3.bin",
                 size=17,
                 description="test",
@@ -97,13 +97,13 @@ WINDOWS_2000 = (
             ),
         ),
     ),
-    Release(
+    ReleaseSpec(
         version="02mar2020",
         fcs="2020-05-04",
         lifecycle="",
         field_notice=FIELD_NOTICES,
         images=(
-            Image(
+            ImageSpec(
                 name="testVPN_3.bin",
                 size=11,
                 description="test",
@@ -122,10 +122,13 @@ FAMILY = Family(
     title="Analog Modem WAN Interface Cards (the spec's sample product)",
     software_type_sets={
         SET: (
-            SoftwareType(
+            SoftwareTypeSpec(
                 type_id=ANALOG_FW[0],
                 name=ANALOG_FW[1],
-                systems=(OperatingSystem("Windows XP", WINDOWS_XP), OperatingSystem("Windows 2000", WINDOWS_2000)),
+                systems=(
+                    OperatingSystemSpec("Windows XP", WINDOWS_XP),
+                    OperatingSystemSpec("Windows 2000", WINDOWS_2000),
+                ),
             ),
         )
     },

@@ -9,7 +9,7 @@ from portal.cisco.simulator.families.base import (
     Family,
     ImageKind,
     Line,
-    Row,
+    ReleaseRow,
     dashed,
     one_type,
     products,
@@ -35,15 +35,15 @@ def _line(model: str, mib: float) -> Line:
 
 
 ROWS_5520 = (
-    Row("8.10.151.0", "2021-04-16", 418, deferred_to="8.10.171.0", retire="2022-12-31"),
-    Row("8.10.185.0", "2023-03-10", 430, suggested=True),
-    Row("8.10.190.0", "2023-09-22", 433, suggested=True, cloud=True),
+    ReleaseRow("8.10.151.0", "2021-04-16", 418, deferred_to="8.10.171.0", retire="2022-12-31"),
+    ReleaseRow("8.10.185.0", "2023-03-10", 430, suggested=True),
+    ReleaseRow("8.10.190.0", "2023-09-22", 433, suggested=True, cloud=True),
 )
 ROWS_3504 = (
-    Row("8.10.185.0", "2023-03-10", 409, suggested=True),
-    Row("8.10.190.0", "2023-09-22", 412, suggested=True, cloud=True),
+    ReleaseRow("8.10.185.0", "2023-03-10", 409, suggested=True),
+    ReleaseRow("8.10.190.0", "2023-09-22", 412, suggested=True, cloud=True),
 )
-ROWS_8540 = (Row("8.10.190.0", "2023-09-22", 437, suggested=True, restriction="CONTRACT_IMG_REQ"),)
+ROWS_8540 = (ReleaseRow("8.10.190.0", "2023-09-22", 437, suggested=True, restriction="CONTRACT_IMG_REQ"),)
 
 FAMILY = Family(
     key="wireless_aireos",
