@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "portal.catalog",
     "downloads",
     "compliance",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,22 @@ PORTAL_ALLOWED_DOWNLOAD_HOSTS = _get(
     ["*.cisco.com", *_default_download_hosts],
     "must be a comma-separated host list like *.cisco.com,cdn.example",
 )
+
+# --- Webhooks -------------------------------------------------------------------------------------------------
+# Hosts webhooks may point at: the syntax and rules of PORTAL_ALLOWED_DOWNLOAD_HOSTS; none in production until listed.
+PORTAL_ALLOWED_WEBHOOK_HOSTS = _get(
+    "PORTAL_ALLOWED_WEBHOOK_HOSTS",
+    list,
+    _default_download_hosts,
+    "must be a comma-separated host list like hooks.example.net,*.example.org",
+)
+PORTAL_WEBHOOK_CONNECT_TIMEOUT = _get("PORTAL_WEBHOOK_CONNECT_TIMEOUT", float, 5.0, "must be seconds")
+PORTAL_WEBHOOK_READ_TIMEOUT = _get("PORTAL_WEBHOOK_READ_TIMEOUT", float, 10.0, "must be seconds")
+PORTAL_WEBHOOK_MAX_ATTEMPTS = _get("PORTAL_WEBHOOK_MAX_ATTEMPTS", int, 6, "must be a whole number")
+PORTAL_WEBHOOK_RETRY_BACKOFF = _get("PORTAL_WEBHOOK_RETRY_BACKOFF", float, 10.0, "must be seconds")
+PORTAL_WEBHOOK_RETRY_BACKOFF_MAX = _get("PORTAL_WEBHOOK_RETRY_BACKOFF_MAX", float, 300.0, "must be seconds")
+PORTAL_WEBHOOK_STALE = _get("PORTAL_WEBHOOK_STALE", float, 120.0, "must be seconds")
+PORTAL_WEBHOOK_LOG_DAYS = _get("PORTAL_WEBHOOK_LOG_DAYS", float, 30.0, "must be a number of days")
 
 # --- NetBox (optional inventory source) ---------------------------------------------------------------------
 PORTAL_NETBOX_URL = env.str("PORTAL_NETBOX_URL", default="")

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("portal.catalog.api.urls")),
     path("", include("downloads.api.urls")),
     path("", include("compliance.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("portal.catalog.urls")),
     path("", include("downloads.urls")),
     path("", include("compliance.urls")),
+    path("", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls(api_v1))),
     # The schema needs a token or a session like the rest of the API; its docs page sends browsers to log in.

@@ -87,8 +87,11 @@ def _host_port(text: str) -> tuple[str, int | None]:
 class HostPolicy:
     """Decides whether a URL may be contacted (see the module docstring for the rules)."""
 
-    def __init__(self, allowed: Iterable[str], *, allow_http: bool = False) -> None:
+    def __init__(
+        self, allowed: Iterable[str], *, allow_http: bool = False, setting: str = "PORTAL_ALLOWED_DOWNLOAD_HOSTS"
+    ) -> None:
         self.allow_http = allow_http
+        self.setting = setting  # the variable named when a host is refused (webhooks use the same rules)
         entries = []
         for raw in allowed:
             text = raw.strip().lower()
@@ -109,17 +112,17 @@ class HostPolicy:
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
-            raise HostNotAllowed("malformed download URL", url=redact_url(url)) from None
+            raise HostNotAllowed("malformed URL", url=redact_url(url)) from None
         host = (parts.hostname or "").rstrip(".")
         shown = redact_url(url)
         if parts.scheme not in ("http", "https") or not host:
-            raise HostNotAllowed(f"download URL scheme {parts.scheme!r} is not http(s)", url=shown)
+            raise HostNotAllowed(f"URL scheme {parts.scheme!r} is not http(s)", url=shown)
         if parts.username is not None or "@" in parts.netloc:
-            raise HostNotAllowed("download URLs with user-info are refused", url=shown)
+            raise HostNotAllowed("URLs with user-info are refused", url=shown)
         port = port or (443 if parts.scheme == "https" else 80)
         exact = any(not e.wildcard and e.host == host and e.port in (None, port) for e in self.entries)
         if not exact and (_is_ip(host) or not self._wildcard_match(host, port)):
-            raise HostNotAllowed(f"host {host}:{port} is not in PORTAL_ALLOWED_DOWNLOAD_HOSTS", url=shown)
+            raise HostNotAllowed(f"host {host}:{port} is not in {self.setting}", url=shown)
         if parts.scheme == "http" and not (exact or self.allow_http):
             raise HostNotAllowed(f"plain http to {host} is refused (https required)", url=shown)
 

@@ -1,0 +1,71 @@
+"""API shapes of webhooks (the secret is write-only) and of the delivery log."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from webhooks.choices import WebhookEvent
+from webhooks.models import Webhook, WebhookDelivery
+
+_EVENTS_HELP = "Event names: " + ", ".join(WebhookEvent.values)
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    """A webhook as the API shows it: never its secret."""
+
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    events = serializers.ListField(child=serializers.CharField(), help_text=_EVENTS_HELP)
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "name", "url", "events", "enabled", "created_by", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WebhookCreateSerializer(serializers.Serializer):
+    """POST /webhooks/: the target must be in PORTAL_ALLOWED_WEBHOOK_HOSTS; the secret is never shown again."""
+
+    name = serializers.CharField(max_length=200)
+    url = serializers.CharField(max_length=4096, help_text="http(s) URL events are POSTed to (no redirects).")
+    secret = serializers.CharField(write_only=True, max_length=1024, help_text="Signs every body; 16+ characters.")
+    events = serializers.ListField(child=serializers.CharField(max_length=100), help_text=_EVENTS_HELP)
+    enabled = serializers.BooleanField(required=False, default=True)
+
+
+class WebhookUpdateSerializer(WebhookCreateSerializer):
+    """PUT/PATCH /webhooks/{id}/: leave ``secret`` out (or empty) to keep the current one."""
+
+    secret = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=1024, help_text="A new secret (16+ characters)."
+    )
+    enabled = serializers.BooleanField(required=False)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    """One event sent (or being sent) to one webhook, with the outcome of its last attempt."""
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "webhook",
+            "webhook_name",
+            "event",
+            "occurred_at",
+            "state",
+            "attempts",
+            "status_code",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class DeliveryDetailSerializer(DeliverySerializer):
+    """A delivery with the exact body that is signed and sent."""
+
+    class Meta(DeliverySerializer.Meta):
+        fields = [*DeliverySerializer.Meta.fields, "body"]
+        read_only_fields = fields
