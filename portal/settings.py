@@ -406,6 +406,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name with another app's ("state") get their own schema names.
+    "ENUM_NAME_OVERRIDES": {"WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState"},
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------
