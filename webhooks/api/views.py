@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import ModelPermissionsWithView, needs
 from portal.core.api.schemas import ErrorSerializer
-from portal.inventory.api.permissions import ModelPermissionsWithView, has_perms
 from webhooks import services
 from webhooks.api.serializers import (
     DeliveryDetailSerializer,
@@ -97,7 +97,7 @@ class WebhookViewSet(viewsets.ModelViewSet):
         request=None,
         responses={202: DeliverySerializer, **_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[has_perms(CHANGE_WEBHOOK)])
+    @action(detail=True, methods=["post"], permission_classes=[needs(CHANGE_WEBHOOK)])
     def test(self, request: Request, pk: str | None = None) -> Response:
         delivery = services.webhook_test_send(webhook=self.get_object())
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
@@ -136,7 +136,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         request=None,
         responses={202: DeliverySerializer, **_ERRORS},
     )
-    @action(detail=True, methods=["post"], permission_classes=[has_perms(CHANGE_WEBHOOK)])
+    @action(detail=True, methods=["post"], permission_classes=[needs(CHANGE_WEBHOOK)])
     def redeliver(self, request: Request, pk: str | None = None) -> Response:
         delivery = services.webhook_delivery_redeliver(delivery=self.get_object())
         if delivery is None:
