@@ -15,6 +15,7 @@ from compliance.choices import FORMS_FOR_NEED, FormKind
 from compliance.selectors import queue_count
 from downloads.choices import JobState
 from downloads.models import DownloadJob
+from portal.core.links import portal_url
 from portal.core.sanitise import plain_text
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,14 @@ def officer_addresses() -> list[str]:
     return list(users.values_list("email", flat=True).distinct())
 
 
-def _body(job: object, forms: str, waiting: int) -> str:
+def _review_url(job: DownloadJob) -> str:
+    """The form to decide (the queue when the job waits on both), as an absolute link when PORTAL_BASE_URL is set."""
+    kinds = FORMS_FOR_NEED.get(job.waiting_for, ())
+    path = reverse("compliance:form", args=[kinds[0]]) if len(kinds) == 1 else reverse("compliance:queue")
+    return portal_url(path)
+
+
+def _body(job: DownloadJob, forms: str, waiting: int) -> str:
     requester = job.requested_by.get_username() if job.requested_by else "(no user: API or schedule)"
     message = plain_text(job.upstream_message) or "(none)"
     return "\n".join(
@@ -49,8 +57,10 @@ def _body(job: object, forms: str, waiting: int) -> str:
             f"Requested: {requester}",
             f"Cisco:     {job.upstream_code} {message}".rstrip(),
             "",
+            f"Download:  {portal_url(job.get_absolute_url())}",
+            "",
             f"Downloads waiting on a form now: {waiting}.",
-            f"Review the form in Depot: {reverse('compliance:queue')}",
+            f"Review and decide in Depot: {_review_url(job)}",
         ]
     )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from compliance.choices import DecisionStatus, FormKind
 from compliance.decisions import MAX_COMMENTS, MAX_FILE_NAMES
 from compliance.models import Decision
+from downloads.models import DownloadJob
+from portal.core.links import portal_url
 from portal.core.sanitise import plain_text, sanitise_html
 
 
@@ -174,6 +177,7 @@ class QueueJobSerializer(serializers.Serializer):
     """A download job waiting on a form."""
 
     id = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="The job in the downloads API (absolute)")
     image_name = serializers.CharField()
     pid = serializers.CharField()
     requested_by = serializers.SerializerMethodField()
@@ -182,6 +186,9 @@ class QueueJobSerializer(serializers.Serializer):
     upstream_message_html = serializers.SerializerMethodField(help_text="Cisco's message, sanitised HTML")
     upstream_message_text = serializers.SerializerMethodField(help_text="Cisco's message as plain text")
     waiting_since = serializers.DateTimeField(source="updated_at")
+
+    def get_url(self, job: DownloadJob) -> str:
+        return portal_url(reverse("api-download-job-detail", args=[job.pk]), self.context.get("request"))
 
     def get_requested_by(self, job: object) -> str | None:
         return job.requested_by.get_username() if job.requested_by else None

@@ -195,7 +195,7 @@ class QueueView(APIView):
             }
             for st in form_standings()
         ]
-        return Response(s.QueueGroupSerializer(groups, many=True).data)
+        return Response(s.QueueGroupSerializer(groups, many=True, context={"request": request}).data)
 
 
 class AuditListView(generics.ListAPIView):

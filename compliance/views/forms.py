@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance.choices import DecisionStatus, FormKind
@@ -16,7 +17,7 @@ from compliance.forms import DecisionForm
 from compliance.models import FormSnapshot
 from compliance.rendering import render_snapshot
 from compliance.selectors import decisions_for_kind, form_standing, form_standings
-from compliance.services import decision_submit, form_snapshot_fetch
+from compliance.services import DecisionOutcome, decision_submit, form_snapshot_fetch
 
 VIEW = "compliance.view_formsnapshot"
 DECIDE = "compliance.decide_form"
@@ -104,15 +105,27 @@ def form_detail(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, exc.message)
         return _form_page(request, kind, form, status=exc.http_status)
     decision = outcome.decision
-    done = "resumed" if decision.status == DecisionStatus.ACCEPTED else "failed"
-    jobs = "" if outcome.jobs_affected is None else f" {outcome.jobs_affected} waiting download(s) {done}."
     messages.success(
         request,
         f"{decision.status}: the {FormKind(kind).label} form version {decision.sub_app_version} "
         f"(record #{decision.sequence}); Cisco answered {decision.upstream_status_code} "
-        f"{decision.upstream_status_message}.{jobs}",
+        f"{decision.upstream_status_message}.{_jobs_note(outcome)}",
     )
     return redirect("compliance:queue")
+
+
+def _jobs_note(outcome: DecisionOutcome) -> str:
+    """What the decision did to the downloads that waited on the form, in a sentence (empty when not known)."""
+    count = outcome.jobs_affected
+    if count is None:
+        return ""
+    if count == 0:
+        return " No download was waiting on this form."
+    if outcome.decision.status == DecisionStatus.ACCEPTED:
+        text = ngettext("%(n)d waiting download resumed.", "%(n)d waiting downloads resumed.", count)
+    else:
+        text = ngettext("%(n)d waiting download failed.", "%(n)d waiting downloads failed.", count)
+    return " " + text % {"n": count}
 
 
 @require_POST

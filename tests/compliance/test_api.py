@@ -100,6 +100,16 @@ def test_queue_lists_waiting_jobs_with_sanitised_messages(api_as, engineer):
     assert problems(job["upstream_message_html"]) == [] and "onerror" not in job["upstream_message_html"]
     assert job["upstream_message_text"] == "Both forms here"
     assert groups[1]["jobs"][0]["id"] == job["id"] and groups[0]["standing"]["waiting_jobs"] == 1
+    assert job["url"] == f"http://testserver/api/v1/downloads/jobs/{job['id']}/"
+
+
+def test_queue_links_are_absolute_under_the_portal_base_url(api_as, engineer, settings):
+    settings.PORTAL_BASE_URL = "https://depot.example.net"
+    waiting = DownloadJob.objects.create(
+        pid="SIM-DL-1", image_name="k9.bin", state=JobState.AWAITING_COMPLIANCE, waiting_for="k9"
+    )
+    job = api_as(engineer).get("/api/v1/compliance/queue").json()[0]["jobs"][0]
+    assert job["url"] == f"https://depot.example.net/api/v1/downloads/jobs/{waiting.pk}/"
 
 
 def test_audit_api_filters_and_verifies(api_as, officer, administrator, django_assert_max_num_queries):

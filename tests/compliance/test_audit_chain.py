@@ -47,7 +47,7 @@ def test_records_link_each_to_the_one_before(chain):
 def test_verify_audit_passes_on_an_intact_chain(chain, capsys):
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
-    assert "4 record(s)" in out.getvalue() and chain[-1].hash in out.getvalue()
+    assert "4 records;" in out.getvalue() and chain[-1].hash in out.getvalue()
 
 
 def test_model_refuses_to_save_a_stored_record_again(chain):

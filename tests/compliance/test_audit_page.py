@@ -45,7 +45,7 @@ def test_trail_lists_every_record_newest_first_with_filters(client, officer, tra
 
 def test_verify_on_the_page_reports_an_intact_or_a_broken_chain(client, officer, trail):
     client.force_login(officer)
-    assert "All 3 record(s) fit the chain" in client.get("/compliance/audit/?verify=1").content.decode()
+    assert "All 3 records fit the chain" in client.get("/compliance/audit/?verify=1").content.decode()
     with dbguard.lifted(connection), connection.cursor() as cursor:
         cursor.execute("UPDATE compliance_decision SET comments = 'softened' WHERE sequence = 2")
     html = client.get("/compliance/audit/?verify=1").content.decode()

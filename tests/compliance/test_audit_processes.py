@@ -59,7 +59,7 @@ def test_verify_audit_exits_nonzero_naming_the_tampered_record(officer):
     for _ in range(3):
         record(officer, form)
     intact = _verify_audit()
-    assert intact.returncode == 0 and "Audit chain intact: 3 record(s)" in intact.stdout
+    assert intact.returncode == 0 and "Audit chain intact: 3 records;" in intact.stdout
     with dbguard.lifted(connection), connection.cursor() as cursor:
         cursor.execute("UPDATE compliance_decision SET client_address = '203.0.113.9' WHERE sequence = 2")
     broken = _verify_audit()

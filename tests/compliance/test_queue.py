@@ -77,7 +77,17 @@ def test_accepting_resumes_every_job_waiting_on_that_form(client, officer, jobs,
     assert states["k9-only.bin"] == states["both-forms.bin"] == JobState.AUTHORIZING
     assert states["eula-only.bin"] == JobState.AWAITING_COMPLIANCE  # waits on the other form
     follow = client.get("/compliance/").content.decode()
-    assert "2 waiting download(s) resumed" in follow
+    assert "2 waiting downloads resumed." in follow
+
+
+def test_counts_are_said_in_proper_singular_and_plural(client, officer, engineer):
+    snapshot(FormKind.K9)
+    waiting("one.bin", "k9", engineer)
+    client.force_login(officer)
+    assert "1 download waits on this form:" in client.get("/compliance/forms/k9/").content.decode()
+    waiting("two.bin", "k9", engineer)
+    assert "2 downloads wait on this form." in client.get("/compliance/forms/").content.decode()
+    assert "(s)" not in client.get("/compliance/forms/k9/").content.decode()
 
 
 def test_declining_fails_the_waiting_jobs_with_the_officers_comment(client, officer, jobs, upstream):
@@ -96,7 +106,7 @@ def test_officers_may_accept_ahead_of_any_download(client, officer, upstream):
     client.force_login(officer)
     response = page_post(client, "eula", status="Accepted")
     assert response.status_code == 302
-    assert "0 waiting download(s) resumed" in client.get("/compliance/").content.decode()
+    assert "No download was waiting on this form." in client.get("/compliance/").content.decode()
     assert upstream.sim.forms()["decisions"][upstream.sim.client_id]["eula"]["status"] == "Accepted"
 
 
@@ -128,7 +138,18 @@ def test_officers_get_an_email_when_a_job_starts_waiting(mail_locmem, officer_wi
     assert "\n" not in message.subject and "\r" not in message.subject
     assert "c9300-universalk9.17.09.04a.SPA.bin" in message.subject and "K9" in message.subject
     assert "Requested: eng" in message.body and "K9 form" in message.body and "<b>" not in message.body
-    assert "/compliance/" in message.body
+    assert f"Download:  /downloads/jobs/{job.pk}/" in message.body  # no PORTAL_BASE_URL: the path alone
+    assert "Review and decide in Depot: /compliance/forms/k9/" in message.body
+
+
+def test_the_email_links_are_absolute_under_the_portal_base_url(mail_locmem, officer_with_mail, engineer, settings):
+    settings.PORTAL_BASE_URL = "https://depot.example.net/"
+    job = waiting("both.bin", "k9_eula", engineer)
+    job_awaiting_compliance.send(sender=DownloadJob, job_id=job.pk)
+    body = mail.outbox[0].body
+    assert f"Download:  https://depot.example.net/downloads/jobs/{job.pk}/" in body
+    # Waiting on both forms: the link is the queue, which shows both.
+    assert "Review and decide in Depot: https://depot.example.net/compliance/" in body.splitlines()
 
 
 def test_the_downloads_signal_on_commit_reaches_the_officers(

@@ -66,7 +66,7 @@ def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login
     page.click("#accept")
 
     page.wait_for_url("**/compliance/")
-    assert "1 waiting download(s) resumed" in page.locator(".messages").inner_text()
+    assert "1 waiting download resumed." in page.locator(".messages").inner_text()
     assert page.locator("#badge-compliance-queue").count() == 0
     decision = Decision.objects.get()
     assert decision.posted_ok and decision.decided_by == officer and decision.status == "Accepted"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import ngettext
 
 from compliance import dbguard
 from compliance.selectors import audit_chain_verify
@@ -22,12 +23,12 @@ class Command(BaseCommand):
         guard = dbguard.installed(connection)
         if len(guard) < len(dbguard.TRIGGERS):
             missing = sorted(set(dbguard.TRIGGERS) - set(guard))
-            self.stderr.write(self.style.WARNING(f"Database guard incomplete: missing trigger(s) {', '.join(missing)}"))
+            triggers = ngettext("trigger", "triggers", len(missing))
+            self.stderr.write(self.style.WARNING(f"Database guard incomplete: missing {triggers} {', '.join(missing)}"))
         if not report.ok:
+            before = ngettext("%(n)d record before it fits", "%(n)d records before it fit", report.checked)
             raise CommandError(
-                f"Audit chain broken at {report.problem.describe()}. {report.checked} record(s) before it fit.",
-                returncode=1,
+                f"Audit chain broken at {report.problem.describe()}. {before % {'n': report.checked}}.", returncode=1
             )
-        self.stdout.write(
-            self.style.SUCCESS(f"Audit chain intact: {report.checked} record(s); head hash {report.head_hash}")
-        )
+        records = ngettext("%(n)d record", "%(n)d records", report.checked) % {"n": report.checked}
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {records}; head hash {report.head_hash}"))
