@@ -1,15 +1,26 @@
 """Authorization of queued jobs: metadata (a fresh metadataTransId), then download/pidimage for up to 5 GUIDs.
 
-Each image's outcome is the client's (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job
-in the compliance queue, refusals block it with the upstream's code and message, a URL becomes (or joins) the
-one transfer of that image.
+Authorizing is a walk of steps, each of which leaves every job it looks at with one :class:`Step` saying where it
+is now: only ``Step.PENDING`` jobs go on to the next step (they still need the upstream); every other value is
+final for this run and says why. In order:
+
+1. :func:`_from_storage` — the image is stored already (the job completes) or its transfer is running (the job
+   joins it);
+2. :func:`_metadata_step` — metadata/pidimage when the job's metadataTransId is missing, stale or mixed: unknown
+   images fail;
+3. :func:`_urls_step` — download/pidimage: each image's outcome is the client's
+   (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job in the compliance queue, refusals
+   block it with the upstream's code and message, a URL makes the job lead (or join) the one transfer of that
+   image.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +28,7 @@ from django.utils import timezone
 from downloads import conf
 from downloads.choices import ComplianceNeed, JobState
 from downloads.models import DownloadJob, StoredImage, Transfer
-from downloads.services.jobs import job_end, job_move
+from downloads.services.jobs import enqueue, job_end, job_move
 from downloads.signals import send_awaiting_compliance
 from downloads.storage import UnsafeImageName, validate_image_name
 from portal.cisco.client import MAX_IMAGES, AsdClient
@@ -33,6 +44,35 @@ _NEEDS = {
     ImageOutcome.NEEDS_EULA: ComplianceNeed.EULA,
     ImageOutcome.NEEDS_K9_AND_EULA: ComplianceNeed.K9_EULA,
 }
+_AUTHORIZING_OR_RUNNING = [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING]
+
+
+class Step(enum.StrEnum):
+    """Where one authorization step left a job."""
+
+    PENDING = "pending"  # still needs the upstream: goes on to the next step
+    LEADS = "leads"  # holds its image's transfer lock: the caller runs the transfer
+    JOINED = "joined"  # waits for the running transfer of its image (led by another job)
+    STORED = "stored"  # done: the verified image is in storage
+    AWAITING_COMPLIANCE = "awaiting_compliance"  # waits for an officer to accept a form
+    BLOCKED = "blocked"  # the upstream refuses it; no form changes that
+    FAILED = "failed"
+    REQUEUED = "requeued"  # back in the queue (a race lost, or passing upstream trouble)
+    GONE = "gone"  # it left the state we expected under us (cancelled meanwhile): nothing more to do
+
+
+@dataclass
+class Authorization:
+    """The step each job of a batch ended on (by job id), and the jobs that now lead a transfer."""
+
+    steps: dict[int, Step] = field(default_factory=dict)
+    leaders: list[DownloadJob] = field(default_factory=list)
+
+    def record(self, job: DownloadJob, step: Step) -> None:
+        """Note the step ``job`` ended on (a job that leads a transfer joins ``leaders``)."""
+        self.steps[job.pk] = step
+        if step is Step.LEADS:
+            self.leaders.append(job)
 
 
 @dataclass(frozen=True)
@@ -58,29 +98,95 @@ def lookup_images(client: AsdClient, *, pid: str, names: list[str]) -> dict[str,
     return found
 
 
-def _pick(candidates: list[Found], guid: str) -> Found | None:
-    if guid:
-        return next((c for c in candidates if c.image.image_guid.upper() == guid.upper()), None)
-    return candidates[0] if candidates else None
+def authorize(client: AsdClient, jobs: list[DownloadJob]) -> Authorization:
+    """Authorize jobs of one PID claimed together (all authorizing); every job ends on a :class:`Step`."""
+    result = Authorization()
+    pending = _pending(result, jobs, _from_storage)
+    try:
+        if pending and _metadata_stale(pending):
+            pending = _pending(result, _metadata_step(result, client, pending), _from_storage)
+        if pending:
+            try:
+                _urls_step(result, client, pending)
+            except TransactionExpired:
+                # MTRANSID_EXPIRED (or INVALID_MTRANSID): query metadata again, then ask once more.
+                pending = _pending(result, _metadata_step(result, client, pending), _from_storage)
+                if pending:
+                    _urls_step(result, client, pending)
+    except (UpstreamUnavailable, RateLimited) as exc:
+        # Passing trouble: back to the queue; reconciliation enqueues it again after a while.
+        logger.warning("authorizing jobs %s postponed: %s", [j.pk for j in pending], exc)
+        reason = f"The upstream is unavailable ({exc.message}); the job will be tried again."
+        for job in _unsettled(result, pending):
+            moved = job_move(job.pk, JobState.AUTHORIZING, state=JobState.QUEUED, run_id="", reason=reason)
+            result.record(job, Step.REQUEUED if moved else Step.GONE)
+    except AsdError as exc:
+        for job in _unsettled(result, pending):
+            result.record(
+                job,
+                _fail(
+                    job,
+                    f"The upstream refused the request: {exc.message}",
+                    code=exc.code,
+                    message=exc.message,
+                ),
+            )
+    return result
 
 
-def fail(job: DownloadJob, reason: str, *, code: str = "", message: str = "") -> None:
-    """End an authorizing or running job as failed, keeping the upstream's code and message when there is one."""
-    job_end(
-        job.pk,
-        [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING],
-        JobState.FAILED,
-        reason,
-        upstream_code=code,
-        upstream_message=message,
+def _pending(
+    result: Authorization, jobs: Iterable[DownloadJob], step: Callable[[DownloadJob], Step]
+) -> list[DownloadJob]:
+    """Apply ``step`` to each job, record where it left it, and return the jobs still ``Step.PENDING``."""
+    still = []
+    for job in jobs:
+        outcome = step(job)
+        if outcome is Step.PENDING:
+            still.append(job)
+        else:
+            result.record(job, outcome)
+    return still
+
+
+def _unsettled(result: Authorization, jobs: list[DownloadJob]) -> list[DownloadJob]:
+    """The jobs of ``jobs`` no step has settled yet (an upstream error interrupted their step)."""
+    return [job for job in jobs if job.pk not in result.steps]
+
+
+def _metadata_stale(jobs: list[DownloadJob]) -> bool:
+    """Whether the jobs need metadata again before download/pidimage: one metadataTransId for the whole call, young
+    enough, and the digests and mdfId it gave."""
+    if len({j.metadata_trans_id for j in jobs}) > 1:
+        return True
+    return any(
+        not (j.metadata_trans_id and metadata_fresh(j.metadata_at) and j.expected_sha512 and j.mdf_id) for j in jobs
     )
 
 
-def complete_from_store(job: DownloadJob, stored: StoredImage, reason: str = "Already in storage.") -> bool:
+# --- Step 1: what we have already -------------------------------------------------------------------------------
+
+
+def _from_storage(job: DownloadJob) -> Step:
+    """The image is stored (the job completes) or its transfer runs (the job joins it); else ``PENDING``."""
+    stored = transfer = None
+    if job.expected_sha512:
+        stored = StoredImage.objects.filter(sha512=job.expected_sha512).first()
+        transfer = Transfer.objects.filter(sha512=job.expected_sha512).first()
+    elif job.image_guid:
+        stored = StoredImage.objects.filter(image_guid__iexact=job.image_guid).first()
+        transfer = Transfer.objects.filter(image_guid__iexact=job.image_guid).first()
+    if stored is not None:
+        return _complete_from_store(job, stored)
+    if transfer is not None:
+        return _join(job, transfer)
+    return Step.PENDING
+
+
+def _complete_from_store(job: DownloadJob, stored: StoredImage, reason: str = "Already in storage.") -> Step:
     """The image is stored already: the job is done at once."""
-    return job_end(
+    ended = job_end(
         job.pk,
-        [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING],
+        _AUTHORIZING_OR_RUNNING,
         JobState.STORED,
         reason,
         stored_image=stored,
@@ -90,13 +196,14 @@ def complete_from_store(job: DownloadJob, stored: StoredImage, reason: str = "Al
         actual_sha512=stored.sha512,
         actual_md5=stored.md5,
     )
+    return Step.STORED if ended else Step.GONE
 
 
-def attach(job: DownloadJob, transfer: Transfer) -> bool:
+def _join(job: DownloadJob, transfer: Transfer) -> Step:
     """Make ``job`` wait for a running transfer of its image (it completes with it)."""
     try:
         with transaction.atomic():
-            moved = job_move(
+            joined = job_move(
                 job.pk,
                 JobState.AUTHORIZING,
                 state=JobState.DOWNLOADING,
@@ -109,30 +216,59 @@ def attach(job: DownloadJob, transfer: Transfer) -> bool:
                 expected_size=transfer.size,
             )
     except IntegrityError:
-        moved = False  # the transfer ended (its row is gone) between our look and our attach
-    # The leader may have finished between our look and our attach: then the file is there.
+        joined = False  # the transfer ended (its row is gone) between our look and our join
+    # The leader may have finished between our look and our join: then the file is there.
     stored = StoredImage.objects.filter(sha512=transfer.sha512).first()
     if stored is not None:
-        return complete_from_store(job, stored)
-    if not moved:
-        _requeue(job)
-    return moved
+        return _complete_from_store(job, stored)
+    return Step.JOINED if joined else _requeue(job)
 
 
-def _shortcut(job: DownloadJob) -> bool:
-    """Stored already, or a transfer is running: True when the job needs nothing more from the upstream."""
-    stored = transfer = None
-    if job.expected_sha512:
-        stored = StoredImage.objects.filter(sha512=job.expected_sha512).first()
-        transfer = Transfer.objects.filter(sha512=job.expected_sha512).first()
-    elif job.image_guid:
-        stored = StoredImage.objects.filter(image_guid__iexact=job.image_guid).first()
-        transfer = Transfer.objects.filter(image_guid__iexact=job.image_guid).first()
-    if stored is not None:
-        return complete_from_store(job, stored) or True
-    if transfer is not None:
-        return attach(job, transfer) or True
-    return False
+def _requeue(job: DownloadJob) -> Step:
+    """Back to the queue, to be looked at afresh by another run (a race with a transfer that just ended)."""
+    if job_move(job.pk, JobState.AUTHORIZING, state=JobState.QUEUED, run_id=""):
+        enqueue(job.pk)
+        return Step.REQUEUED
+    return Step.GONE
+
+
+def _fail(job: DownloadJob, reason: str, *, code: str = "", message: str = "") -> Step:
+    """End the job as failed, keeping the upstream's code and message when there is one."""
+    ended = job_end(
+        job.pk, _AUTHORIZING_OR_RUNNING, JobState.FAILED, reason, upstream_code=code, upstream_message=message
+    )
+    return Step.FAILED if ended else Step.GONE
+
+
+# --- Step 2: metadata -----------------------------------------------------------------------------------------
+
+
+def _metadata_step(result: Authorization, client: AsdClient, jobs: list[DownloadJob]) -> list[DownloadJob]:
+    """One metadata call for the jobs (same PID, up to 5 names): record what it says about each image on its job;
+    jobs whose image the upstream does not describe usably fail. Returns the jobs that go on."""
+    names = list(dict.fromkeys(job.image_name for job in jobs))
+    found = lookup_images(client, pid=jobs[0].pid, names=names)
+    known = []
+    for job in jobs:
+        match = _pick(found.get(job.image_name, []), job.image_guid)
+        if match is None:
+            result.record(
+                job, _fail(job, f"The upstream lists no image {job.image_name!r} for PID {job.pid}.", code="NOT_FOUND")
+            )
+        elif not match.image.sha512:
+            result.record(
+                job, _fail(job, "The upstream published no sha512 for this image, so its bytes could not be verified.")
+            )
+        else:
+            _record_metadata(job, match)
+            known.append(job)
+    return known
+
+
+def _pick(candidates: list[Found], guid: str) -> Found | None:
+    if guid:
+        return next((c for c in candidates if c.image.image_guid.upper() == guid.upper()), None)
+    return candidates[0] if candidates else None
 
 
 def _record_metadata(job: DownloadJob, found: Found) -> None:
@@ -155,43 +291,32 @@ def _record_metadata(job: DownloadJob, found: Found) -> None:
         setattr(job, key, value)
 
 
-def refresh_metadata(client: AsdClient, jobs: list[DownloadJob]) -> list[DownloadJob]:
-    """One metadata call for the jobs (same PID, up to 5 names); jobs the upstream does not know fail."""
-    names = list(dict.fromkeys(job.image_name for job in jobs))
-    found = lookup_images(client, pid=jobs[0].pid, names=names)
-    known = []
+# --- Step 3: download URLs ------------------------------------------------------------------------------------
+
+
+def _urls_step(result: Authorization, client: AsdClient, jobs: list[DownloadJob]) -> None:
+    """download/pidimage for the jobs (one PID, one metadataTransId, up to 5 GUIDs); every job gets its step."""
+    guids = list(dict.fromkeys(job.image_guid for job in jobs))[:MAX_IMAGES]
+    answer = client.download_urls(
+        pid=jobs[0].pid, mdf_id=jobs[0].mdf_id, metadata_trans_id=jobs[0].metadata_trans_id, image_guids=guids
+    )
+    offers = {offer.image_guid.upper(): offer for offer in answer.offers}
     for job in jobs:
-        match = _pick(found.get(job.image_name, []), job.image_guid)
-        if match is None:
-            fail(job, f"The upstream lists no image {job.image_name!r} for PID {job.pid}.", code="NOT_FOUND")
-        elif not match.image.sha512:
-            fail(job, "The upstream published no sha512 for this image, so its bytes could not be verified.")
+        offer = offers.get(job.image_guid)
+        if offer is None:
+            result.record(job, _fail(job, "The upstream's answer did not mention this image."))
         else:
-            _record_metadata(job, match)
-            known.append(job)
-    return known
+            result.record(job, _offer_step(job, offer))
 
 
-def _offer_outcome(job: DownloadJob, offer: DownloadOffer, client: AsdClient) -> DownloadJob | None:
-    """Apply one image's answer to its job; return the job when it now leads a transfer."""
+def _offer_step(job: DownloadJob, offer: DownloadOffer) -> Step:
+    """Apply one image's answer to its job."""
     codes = ", ".join(e.code for e in offer.exceptions)
     message = "\n".join(e.message for e in offer.exceptions)
     if offer.outcome in _NEEDS:
-        need = _NEEDS[offer.outcome]
-        if job_move(
-            job.pk,
-            JobState.AUTHORIZING,
-            state=JobState.AWAITING_COMPLIANCE,
-            waiting_for=need,
-            run_id="",
-            upstream_code=codes[:64],
-            upstream_message=message,
-            reason=f"Waiting for a compliance officer to accept the {ComplianceNeed(need).label}.",
-        ):
-            send_awaiting_compliance(job.pk)
-        return None
+        return _await_compliance(job, _NEEDS[offer.outcome], codes, message)
     if offer.outcome is ImageOutcome.BLOCKED:
-        job_end(
+        ended = job_end(
             job.pk,
             JobState.AUTHORIZING,
             JobState.BLOCKED,
@@ -200,19 +325,35 @@ def _offer_outcome(job: DownloadJob, offer: DownloadOffer, client: AsdClient) ->
             upstream_message=message,
             finished_at=None,
         )
-        return None
+        return Step.BLOCKED if ended else Step.GONE
     if not offer.downloadable:
-        fail(job, "The upstream gave no download URL for this image.", code=codes, message=message)
-        return None
+        return _fail(job, "The upstream gave no download URL for this image.", code=codes, message=message)
     try:
         validate_image_name(offer.image_name)
     except UnsafeImageName as exc:
-        fail(job, f"The upstream's file name was refused: {exc}.")
-        return None
+        return _fail(job, f"The upstream's file name was refused: {exc}.")
     return _lead_or_join(job, offer, codes, message)
 
 
-def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: str) -> DownloadJob | None:
+def _await_compliance(job: DownloadJob, need: str, codes: str, message: str) -> Step:
+    """The job waits in the compliance queue for ``need``; officers are told (on commit)."""
+    moved = job_move(
+        job.pk,
+        JobState.AUTHORIZING,
+        state=JobState.AWAITING_COMPLIANCE,
+        waiting_for=need,
+        run_id="",
+        upstream_code=codes[:64],
+        upstream_message=message,
+        reason=f"Waiting for a compliance officer to accept the {ComplianceNeed(need).label}.",
+    )
+    if not moved:
+        return Step.GONE
+    send_awaiting_compliance(job.pk)
+    return Step.AWAITING_COMPLIANCE
+
+
+def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: str) -> Step:
     """Take the image's transfer lock (a unique row) or, if someone holds it, wait for their transfer."""
     try:
         with transaction.atomic():
@@ -237,16 +378,16 @@ def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: s
             )
     except IntegrityError:
         existing = Transfer.objects.filter(sha512=job.expected_sha512).first()
-        if existing is None:  # it ended in between: look again from the start
-            return None if _shortcut(job) else _requeue(job)
-        attach(job, existing)
-        return None
+        if existing is not None:
+            return _join(job, existing)
+        # It ended in between: stored now (complete), or gone without a file (look again from the queue).
+        step = _from_storage(job)
+        return _requeue(job) if step is Step.PENDING else step
     stored = StoredImage.objects.filter(sha512=job.expected_sha512).first()
     if stored is not None:  # stored between our look and our lock
         transfer.delete()
-        complete_from_store(job, stored)
-        return None
-    moved = job_move(
+        return _complete_from_store(job, stored)
+    leads = job_move(
         job.pk,
         JobState.AUTHORIZING,
         state=JobState.DOWNLOADING,
@@ -255,76 +396,7 @@ def _lead_or_join(job: DownloadJob, offer: DownloadOffer, codes: str, message: s
         upstream_code=codes[:64],
         upstream_message=message,
     )
-    if not moved:  # cancelled while we asked: the lock goes, or new jobs would wait on a transfer nobody runs
+    if not leads:  # cancelled while we asked: the lock goes, or new jobs would wait on a transfer nobody runs
         transfer.delete()
-        return None
-    return job
-
-
-def _requeue(job: DownloadJob) -> None:
-    from downloads.services.jobs import enqueue
-
-    if job_move(job.pk, JobState.AUTHORIZING, state=JobState.QUEUED, run_id=""):
-        enqueue(job.pk)
-
-
-def request_urls(client: AsdClient, jobs: list[DownloadJob]) -> list[DownloadJob]:
-    """download/pidimage for the jobs (one PID, one metadataTransId, up to 5 GUIDs); return new leaders."""
-    guids = list(dict.fromkeys(job.image_guid for job in jobs))[:MAX_IMAGES]
-    answer = client.download_urls(
-        pid=jobs[0].pid, mdf_id=jobs[0].mdf_id, metadata_trans_id=jobs[0].metadata_trans_id, image_guids=guids
-    )
-    offers = {offer.image_guid.upper(): offer for offer in answer.offers}
-    leaders = []
-    for job in jobs:
-        offer = offers.get(job.image_guid)
-        if offer is None:
-            fail(job, "The upstream's answer did not mention this image.")
-        elif (led := _offer_outcome(job, offer, client)) is not None:
-            leaders.append(led)
-    return leaders
-
-
-def authorize(client: AsdClient, jobs: list[DownloadJob]) -> list[DownloadJob]:
-    """Authorize jobs of one PID claimed together; return the jobs that now lead a transfer."""
-    pending = [job for job in jobs if not _shortcut(job)]
-    if not pending:
-        return []
-    try:
-        stale = len({j.metadata_trans_id for j in pending}) > 1 or any(
-            not (j.metadata_trans_id and metadata_fresh(j.metadata_at) and j.expected_sha512 and j.mdf_id)
-            for j in pending
-        )
-        if stale:
-            pending = [job for job in refresh_metadata(client, pending) if not _shortcut(job)]
-        if not pending:
-            return []
-        try:
-            return request_urls(client, pending)
-        except TransactionExpired:
-            # MTRANSID_EXPIRED (or INVALID_MTRANSID): query metadata again, then ask once more.
-            pending = [job for job in refresh_metadata(client, pending) if not _shortcut(job)]
-            return request_urls(client, pending) if pending else []
-    except (UpstreamUnavailable, RateLimited) as exc:
-        # Passing trouble: back to the queue; reconciliation enqueues it again after a while.
-        logger.warning("authorizing jobs %s postponed: %s", [j.pk for j in jobs], exc)
-        for job in pending:
-            job_move(
-                job.pk,
-                JobState.AUTHORIZING,
-                state=JobState.QUEUED,
-                run_id="",
-                reason=f"The upstream is unavailable ({exc.message}); the job will be tried again.",
-            )
-        return []
-    except AsdError as exc:
-        for job in pending:
-            job_end(
-                job.pk,
-                JobState.AUTHORIZING,
-                JobState.FAILED,
-                f"The upstream refused the request: {exc.message}",
-                upstream_code=exc.code,
-                upstream_message=exc.message,
-            )
-        return []
+        return Step.GONE
+    return Step.LEADS

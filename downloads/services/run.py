@@ -18,7 +18,7 @@ from django.utils import timezone
 from downloads import conf, storage
 from downloads.choices import JobState
 from downloads.models import DownloadJob, StoredImage, Transfer
-from downloads.services.authorize import authorize
+from downloads.services.authorize import Step, authorize
 from downloads.services.jobs import enqueue, job_end, job_move
 from downloads.services.urls import NeedsAuthorization, UrlSource
 from downloads.transfer.hashing import Digests
@@ -83,14 +83,11 @@ def _run(job_id: int, run: str) -> None:
         job_move(job.pk, [JobState.QUEUED, JobState.AUTHORIZING], state=JobState.AUTHORIZING, reason="Authorizing.")
         job.state = JobState.AUTHORIZING
         batch = [job, *_claim_peers(job, run)]
-        leaders = authorize(get_client(), batch)
-        for other in leaders:
-            if other.pk != job.pk:  # peers that lead a transfer get their own run
-                _release(other.pk, run)
+        steps = authorize(get_client(), batch).steps
+        for other in batch[1:]:
+            _release(other.pk, run)
+            if steps.get(other.pk) is Step.LEADS:  # peers that lead a transfer get their own run
                 enqueue(other.pk)
-        for other in batch:
-            if other.pk != job.pk and other not in leaders:
-                _release(other.pk, run)
         job.refresh_from_db()
     transfer = job.transfer
     if job.state in _RUNNING and transfer is not None and transfer.leader_id == job.pk:

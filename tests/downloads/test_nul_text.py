@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from downloads.choices import JobState
 from downloads.models import DownloadJob
-from downloads.services.authorize import authorize, request_urls
+from downloads.services.authorize import Step, authorize
 from portal.cisco.errors import ImageOutcome
 from portal.cisco.exceptions import AsdError
 from portal.cisco.payloads import DownloadOffer, DownloadUrls, ImageException
@@ -60,7 +60,7 @@ def test_a_blocked_answer_with_nul_in_its_exception_saves_on_the_job():
         issued_at=timezone.now(),
     )
 
-    assert request_urls(_Upstream(offer=offer), [job]) == []
+    assert authorize(_Upstream(offer=offer), [job]).steps == {job.pk: Step.BLOCKED}
 
     job.refresh_from_db()
     assert job.state == JobState.BLOCKED
@@ -72,7 +72,7 @@ def test_an_upstream_error_with_nul_fails_the_job_with_the_text_kept():
     job = _job()
     error = AsdError("bad\x00 request", code="ERR\x00")
 
-    assert authorize(_Upstream(error=error), [job]) == []
+    assert authorize(_Upstream(error=error), [job]).steps == {job.pk: Step.FAILED}
 
     job.refresh_from_db()
     assert job.state == JobState.FAILED
