@@ -9,12 +9,15 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from portal.catalog.health import check_last_refresh
         from portal.catalog.receivers import recommendations_follow_devices
+        from portal.core import health
         from portal.core.navigation import NavLink, register
         from portal.inventory.signals import devices_changed
 
         devices_changed.connect(recommendations_follow_devices, dispatch_uid="catalog.recommendations_follow_devices")
 
+        health.register("catalog_refresh", check_last_refresh)
         register(NavLink("engineer", "Releases", "catalog:product-list", "catalog.view_release", order=20))
         register(NavLink("engineer", "Dashboard", "catalog:dashboard", "inventory.view_device", order=15))
         register(NavLink("engineer", "Standards", "catalog:standard-list", "catalog.view_standardrelease", order=25))

@@ -17,19 +17,25 @@ defaults; its ``add`` is the cross-process lock).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import logging
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 
 from portal.cisco.client import AsdClient
+from portal.cisco.exceptions import AsdError
 from portal.cisco.ratelimit import SharedRateLimiter, storage_for
 from portal.cisco.transport import RetryPolicy
 
-__all__ = ["DjangoCacheStore", "client_config", "get_client", "reset_client"]
+__all__ = ["DjangoCacheStore", "client_config", "get_client", "observe_calls", "reset_client"]
+
+logger = logging.getLogger(__name__)
 
 # A person waits for interactive calls (page and API look-ups): seconds per attempt and 20 s in all, instead of
 # the workers' minutes. Same upstream, token and shared rate limit.
@@ -136,6 +142,40 @@ def _build(config: dict[str, Any]) -> AsdClient:
     )
 
 
+# Told the outcome of every API call of every client built here: None when the upstream answered (an application
+# error such as NO_DATA_FOUND included), else the AsdError raised. The portal records them for /healthz and a banner.
+CallObserver = Callable[[AsdError | None], None]
+_observers: list[CallObserver] = []
+
+
+def observe_calls(observer: CallObserver) -> None:
+    """Add ``observer`` (once) to be told the outcome of each API call; an observer that raises is logged."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def _notify(error: AsdError | None) -> None:
+    for observer in list(_observers):
+        try:
+            observer(error)
+        except Exception:  # an observer must never change what the caller of the client sees
+            logger.exception("upstream call observer %r failed", observer)
+
+
+def _observed(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def observed_call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = call(*args, **kwargs)
+        except AsdError as exc:
+            _notify(exc)
+            raise
+        _notify(None)
+        return result
+
+    return observed_call
+
+
 def get_client(*, interactive: bool = False) -> AsdClient:
     """The process's ASD client, built from settings (rebuilt when they change or after a fork).
 
@@ -150,6 +190,7 @@ def get_client(*, interactive: bool = False) -> AsdClient:
         if current is not None and current[0][0] == key[0]:
             current[1].close()  # same process, new settings: the old pool is not needed any more
         client = _build(config)
+        client.transport.call = _observed(client.transport.call)  # type: ignore[method-assign]
         _current[interactive] = (key, client)
         return client
 

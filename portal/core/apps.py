@@ -9,5 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Depot core"
 
     def ready(self) -> None:
-        """Load the Celery app with Django, so tasks sent from web processes and commands use its settings."""
+        """Load the Celery app with Django (tasks sent from web processes and commands use its settings); register
+        core's health checks and the observer that records whether upstream calls work."""
         import portal.celery  # noqa: F401, PLC0415 - imported for its side effect: the app becomes current
+        from portal.cisco.provider import observe_calls
+        from portal.core import health, upstream
+
+        health.register("database", health.check_database, gate=True)
+        health.register("broker", health.check_broker, gate=True)
+        health.register("storage", health.check_storage, gate=True)
+        health.register("upstream_token", upstream.check_token_endpoint)
+        health.register("upstream", upstream.check_upstream_calls)
+        observe_calls(upstream.upstream_call_record)

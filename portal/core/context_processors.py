@@ -1,4 +1,4 @@
-"""Template context for the page chrome: the navigation each role sees."""
+"""Template context for the page chrome: the navigation each role sees, and the upstream banner."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from portal.accounts.roles import user_roles
 from portal.core.navigation import links_for
+from portal.core.upstream import UpstreamStatus, upstream_status
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,7 +15,17 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav": {}}
     engineer_links = links_for(request, "engineer")
     compliance_links = links_for(request, "compliance")
+
+    def upstream_trouble() -> UpstreamStatus | None:
+        # Engineers and officers start the work that needs the upstream, so they are told when it fails. A callable:
+        # read (one cache read) only by templates that show the banner, not by every htmx fragment.
+        if not (engineer_links or compliance_links):
+            return None
+        status = upstream_status()
+        return status if status.failing else None
+
     return {
+        "upstream_trouble": upstream_trouble,
         "nav": {
             "roles": user_roles(user),
             "engineer": bool(engineer_links),

@@ -1,9 +1,16 @@
-"""Health checks for /healthz: the database, the Celery broker and storage, each answered in a few seconds."""
+"""Health checks for /healthz, each answered in a few seconds: a small registry that apps add to.
+
+Two kinds: *gates* (the database, the Celery broker, storage) without which Depot cannot work, so a load balancer
+should stop sending it traffic (503); and the others (the upstream, the last catalog refresh), which make Depot
+*degraded* but still useful (stored images and device links keep working), so they answer 200 and are named.
+Core registers its own checks in CoreConfig.ready; an app registers its checks in its AppConfig.ready.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +68,29 @@ def check_storage() -> Check:
     return Check("storage", True, f"{free // (1 << 20)} MiB free")
 
 
-def run_checks() -> list[Check]:
-    """Run every check; none raises."""
-    return [check_database(), check_broker(), check_storage()]
+@dataclass(frozen=True)
+class Registered:
+    """A check function (returns a :class:`Check`) and whether its failure makes Depot unhealthy (a gate)."""
+
+    run: Callable[[], Check]
+    gate: bool
+
+
+_registry: dict[str, Registered] = {}
+
+
+def register(name: str, run: Callable[[], Check], *, gate: bool = False) -> None:
+    """Add (or replace) the check called ``name``; ``gate=True`` only for what Depot cannot work without."""
+    _registry[name] = Registered(run, gate)
+
+
+def run_checks() -> list[tuple[Check, bool]]:
+    """Run every registered check, as (check, gate) pairs; a check that raises is reported as failing."""
+    results = []
+    for name, registered in _registry.items():
+        try:
+            check = registered.run()
+        except Exception as exc:  # noqa: BLE001 - a broken check reports itself failing; /healthz still answers
+            check = Check(name, False, f"{type(exc).__name__}: the check itself failed")
+        results.append((check, registered.gate))
+    return results

@@ -13,13 +13,16 @@ from portal.core.health import run_checks
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database, the broker and storage all work; 503 naming what does not."""
-    checks = run_checks()
-    failing = [check.name for check in checks if not check.ok]
+    """503 naming the gates that fail (database, broker, storage); else 200, "degraded" naming other checks that
+    fail (the upstream, the last catalog refresh), or "ok"."""
+    results = run_checks()
+    failing = [check.name for check, gate in results if gate and not check.ok]
+    degraded = [check.name for check, gate in results if not gate and not check.ok]
     body = {
-        "status": "ok" if not failing else "unhealthy",
+        "status": "unhealthy" if failing else "degraded" if degraded else "ok",
         "failing": failing,
-        "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks},
+        "degraded": degraded,
+        "checks": {check.name: {"ok": check.ok, "gate": gate, "detail": check.detail} for check, gate in results},
     }
     return JsonResponse(body, status=503 if failing else 200)
 

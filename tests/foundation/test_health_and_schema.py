@@ -17,9 +17,11 @@ def test_healthz_ok_when_everything_works(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "storage"}
-    assert all(check["ok"] for check in body["checks"].values())
+    assert body["failing"] == []
+    gates = {name for name, check in body["checks"].items() if check["gate"]}
+    assert gates == {"database", "broker", "storage"}
+    assert all(body["checks"][name]["ok"] for name in gates)
+    assert {"upstream", "upstream_token", "catalog_refresh"} <= set(body["checks"])
 
 
 @pytest.mark.django_db
