@@ -1,7 +1,7 @@
 """The ``data`` of each event, in the shape the REST API gives the same object (the apps' own serializers).
 
-URLs inside ``data`` (``url``, ``stored_image``) are paths on Depot's own address, as there is no request to
-take a host name from.
+Links inside ``data`` (``url``, ``stored_image``) start with PORTAL_BASE_URL; without it they are paths on
+Depot's own address, as there is no request to take a host name from.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from downloads.models import DownloadJob, StoredImage
+from portal.core.links import portal_url
 
 
 class JobRequestSerializer(serializers.Serializer):
@@ -96,8 +97,7 @@ class DownloadJobSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("api-stored-image-detail", args=[job.stored_image_id]))
 
     def _absolute(self, path: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return portal_url(path, self.context.get("request"))
 
 
 class StoredImageSerializer(serializers.ModelSerializer):
@@ -134,8 +134,7 @@ class StoredImageSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("api-stored-image-file", args=[image.pk]))
 
     def _absolute(self, path: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return portal_url(path, self.context.get("request"))
 
 
 class DeviceLinkSerializer(serializers.Serializer):

@@ -121,3 +121,12 @@ def test_a_failing_webhook_store_never_breaks_the_sender(hooks, monkeypatch, cap
     job = DownloadJobFactory(state="stored")
     send_now(job_stored, sender=DownloadJob, job_id=job.pk)  # does not raise
     assert "database gone" in caplog.text
+
+
+def test_links_in_data_are_absolute_under_portal_base_url(hooks, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_BASE_URL = "https://depot.example.net"
+    job = DownloadJobFactory(state="failed")
+    with django_capture_on_commit_callbacks(execute=False):
+        send_now(job_failed, sender=DownloadJob, job_id=job.pk)
+    data = _bodies("download.failed")[0]["data"]
+    assert data["url"] == f"https://depot.example.net/api/v1/downloads/jobs/{job.pk}/"
