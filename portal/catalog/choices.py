@@ -35,6 +35,8 @@ class RefreshTrigger(models.TextChoices):
     API = "api", "REST API"
     SCHEDULE = "schedule", "beat schedule"
     COMMAND = "command", "command line"
+    INVENTORY = "inventory", "new devices"
+    RETRY = "retry", "retry of failed pairs"
 
 
 class Reason(models.TextChoices):

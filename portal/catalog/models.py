@@ -201,7 +201,11 @@ class Recommendation(models.Model):
 
 
 class CatalogRefresh(models.Model):
-    """One refresh of the catalog: a fan-out over the distinct (PID, current release) pairs of the inventory."""
+    """One refresh of the catalog: a fan-out over distinct (PID, current release) pairs of the inventory.
+
+    At most one refresh is active (queued or running) at a time: ``active_slot`` is True only then, and unique,
+    so two starts racing each other cannot both create one; pairs asked for meanwhile join the active refresh.
+    """
 
     state = models.CharField(max_length=20, choices=RefreshState.choices, default=RefreshState.QUEUED)
     trigger = models.CharField(max_length=16, choices=RefreshTrigger.choices, default=RefreshTrigger.PAGE)
@@ -209,8 +213,12 @@ class CatalogRefresh(models.Model):
     pairs_total = models.PositiveIntegerField(default=0)
     pairs_done = models.PositiveIntegerField(default=0, help_text="Finished pairs, failed ones included")
     pairs_failed = models.PositiveIntegerField(default=0)
-    calls = models.PositiveIntegerField(default=0, help_text="Upstream requests (one per pair and page)")
+    calls = models.PositiveIntegerField(default=0, help_text="Upstream queries the upstream answered")
     records = models.PositiveIntegerField(default=0, help_text="Release records received")
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries", help_text="Failed pairs of"
+    )
+    active_slot = models.BooleanField(null=True, unique=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -234,7 +242,11 @@ class CatalogRefresh(models.Model):
 
 
 class CatalogRefreshPair(models.Model):
-    """One (PID, current release) query of a refresh: its pages, records and error."""
+    """One (PID, current release) of a refresh: its pages, records and error.
+
+    Pairs of one PID and train share one "above" query from the lowest release; a pair answered by another
+    pair's query points at it with ``answered_by`` and counts no calls of its own.
+    """
 
     refresh = models.ForeignKey(CatalogRefresh, on_delete=models.CASCADE, related_name="pairs")
     pid = models.CharField(max_length=64)
@@ -243,8 +255,12 @@ class CatalogRefreshPair(models.Model):
     state = models.CharField(max_length=16, choices=PairState.choices, default=PairState.QUEUED)
     calls = models.PositiveIntegerField(default=0)
     records = models.PositiveIntegerField(default=0)
+    answered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="answered", editable=False
+    )
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Of the upstream's error answer")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -253,7 +269,10 @@ class CatalogRefreshPair(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["refresh", "pid", "current_release"], name="refresh_pair_unique")
         ]
-        indexes = [models.Index(fields=["refresh", "state"], name="refresh_pair_state")]
+        indexes = [
+            models.Index(fields=["refresh", "state"], name="refresh_pair_state"),
+            models.Index(fields=["pid", "current_release", "-id"], name="refresh_pair_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pid} @ {self.current_release or '-'}"

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.catalog.browser import release_context
-from portal.catalog.choices import FleetStatus, RefreshTrigger
+from portal.catalog.choices import FleetStatus, PairState, RefreshTrigger
 from portal.catalog.forms import FleetDownloadForm, ImageSearchForm, ImageStatusForm, StandardForm
 from portal.catalog.models import CatalogRefresh, ImageStatus, Product, StandardRelease
 from portal.catalog.selectors import (
@@ -24,16 +23,18 @@ from portal.catalog.selectors import (
 )
 from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
 from portal.catalog.services.lookups import image_search, image_status_check
-from portal.catalog.services.refresh import catalog_refresh_start
+from portal.catalog.services.refresh import (
+    RefreshRefused,
+    catalog_refresh_queue,
+    catalog_refresh_retry,
+    inventory_pairs,
+)
 from portal.catalog.services.standards import standard_release_delete, standard_release_set
 from portal.catalog.summary import fleet_summary
-from portal.cisco.exceptions import AsdError, InvalidArgument
-from portal.core.sanitise import plain_text
 from portal.core.streaming import csv_stream
+from portal.core.upstream_errors import upstream_call_for_page
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
-
-logger = logging.getLogger(__name__)
 
 
 def _next(request: HttpRequest, fallback: str) -> str:
@@ -130,9 +131,11 @@ def dashboard_export_view(request: HttpRequest) -> StreamingHttpResponse:
 @permission_required("catalog.view_release", raise_exception=True)
 def refresh_list_view(request: HttpRequest) -> HttpResponse:
     """Recent refreshes, the running one with a live progress bar, and the start buttons."""
-    refreshes = CatalogRefresh.objects.select_related("requested_by").order_by("-created")[:20]
+    refreshes = list(CatalogRefresh.objects.select_related("requested_by").order_by("-created")[:20])
     latest_check = ImageStatus.objects.order_by("-checked_at").values_list("checked_at", flat=True).first()
     context = {"refreshes": refreshes, "latest_check": latest_check, "statuses": ImageStatus.objects.count()}
+    if refreshes:
+        context.update(_progress_context(refreshes[0]))
     return render(request, "catalog/refresh_list.html", context)
 
 
@@ -140,30 +143,59 @@ def refresh_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def refresh_start_view(request: HttpRequest) -> HttpResponse:
     """Start a refresh (or show the one already running)."""
-    refresh, created = catalog_refresh_start(trigger=RefreshTrigger.PAGE, requested_by=request.user)
-    if created:
-        messages.success(request, f"Refresh #{refresh.pk} started over {refresh.pairs_total} (PID, release) pairs.")
-    else:
-        messages.info(request, f"Refresh #{refresh.pk} is already running.")
+    queued = catalog_refresh_queue(pairs=inventory_pairs(), trigger=RefreshTrigger.PAGE, requested_by=request.user)
+    messages.success(request, queued.summary)
     return redirect("catalog:refresh-list")
+
+
+@permission_required("catalog.refresh_catalog", raise_exception=True)
+@require_POST
+def refresh_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask again for the failed pairs of a finished refresh."""
+    get_object_or_404(CatalogRefresh, pk=pk)
+    try:
+        queued = catalog_refresh_retry(refresh_id=pk, requested_by=request.user)
+    except RefreshRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, queued.summary)
+    return redirect("catalog:refresh-list")
+
+
+def _progress_context(refresh: CatalogRefresh) -> dict:
+    return {
+        "refresh": refresh,
+        "failed": refresh.pairs.filter(state=PairState.FAILED).order_by("pid", "current_release")[:10],
+        "shared": refresh.pairs.filter(answered_by__isnull=False).exclude(state=PairState.FAILED).count(),
+    }
 
 
 @permission_required("catalog.view_release", raise_exception=True)
 @require_GET
 def refresh_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx polls (it stops polling once the refresh has finished)."""
-    refresh = get_object_or_404(CatalogRefresh, pk=pk)
-    failed = refresh.pairs.filter(state="failed").order_by("pid")[:10]
-    return render(request, "catalog/_refresh_progress.html", {"refresh": refresh, "failed": failed})
+    refresh = get_object_or_404(CatalogRefresh.objects.select_related("requested_by"), pk=pk)
+    return render(request, "catalog/_refresh_progress.html", _progress_context(refresh))
+
+
+@permission_required("catalog.view_release", raise_exception=True)
+@require_GET
+def refresh_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One refresh: its progress and every pair with its outcome (failed ones first, with the upstream's answer)."""
+    refresh = get_object_or_404(CatalogRefresh.objects.select_related("requested_by"), pk=pk)
+    failed_first = Case(When(state=PairState.FAILED, then=Value(0)), default=Value(1))
+    pairs = refresh.pairs.order_by(failed_first, "pid", "current_release")
+    page = Paginator(pairs, 100).get_page(request.GET.get("page"))
+    return render(request, "catalog/refresh_detail.html", {**_progress_context(refresh), "page": page})
 
 
 @permission_required("catalog.refresh_catalog", raise_exception=True)
 @require_POST
 def running_images_check_view(request: HttpRequest) -> HttpResponse:
     """Queue a status check of every running image of the inventory (metadata/images, five names per call)."""
-    from portal.catalog.tasks import running_images_check
+    from portal.catalog.tasks import running_images_check_task
 
-    running_images_check.delay()
+    running_images_check_task.delay()
     messages.success(request, "Status check of the running images queued.")
     return redirect("catalog:refresh-list")
 
@@ -178,7 +210,7 @@ def image_lookup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "search-pid" in request.POST:
         search_form = ImageSearchForm(request.POST, prefix="search")
         if search_form.is_valid():
-            context["search"] = _run(
+            context["search"] = upstream_call_for_page(
                 request,
                 image_search,
                 pid=search_form.cleaned_data["pid"],
@@ -187,23 +219,11 @@ def image_lookup_view(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status_form = ImageStatusForm(request.POST, prefix="status")
         if status_form.is_valid():
-            context["statuses"] = _run(request, image_status_check, image_names=status_form.cleaned_data["names"])
+            context["statuses"] = upstream_call_for_page(
+                request, image_status_check, image_names=status_form.cleaned_data["names"]
+            )
     context.update(search_form=search_form, status_form=status_form)
     return render(request, "catalog/image_lookup.html", context)
-
-
-def _run(request: HttpRequest, service, **kwargs):
-    """Call an upstream look-up; an upstream error becomes a message (its text sanitised), not a 500."""
-    try:
-        return service(**kwargs)
-    except InvalidArgument as exc:
-        messages.error(request, exc.message)
-    except AsdError as exc:
-        logger.info("upstream look-up failed: %s", exc)
-        messages.error(
-            request, f"The upstream answered: {plain_text(exc.message)}" + (f" ({exc.code})" if exc.code else "")
-        )
-    return None
 
 
 @permission_required("downloads.add_downloadjob", raise_exception=True)

@@ -131,12 +131,16 @@ def test_image_search_and_status_through_the_api(api_as, engineer, upstream):
     assert rows["nope.bin"]["known"] is False and rows["nxos64-cs.10.3.5.M.bin"]["is_deleted"] is False
 
 
-def test_upstream_refusal_is_a_502_with_its_code(api_as, engineer, upstream):
-    response = api_as(engineer).post(
-        "/api/v1/catalog/images/search/", {"pid": "NOT-A-PID", "image_names": ["x.bin"]}, format="json"
-    )
-    assert response.status_code == 502
-    assert response.json()["code"] == "NO_DATA_FOUND_FOR_PID"
+def test_upstream_answers_keep_their_code_and_map_to_a_status(api_as, engineer, upstream):
+    api = api_as(engineer)
+    search = {"pid": "NOT-A-PID", "image_names": ["x.bin"]}
+    unknown = api.post("/api/v1/catalog/images/search/", search, format="json")
+    assert unknown.status_code == 404  # the upstream has no data for the question asked: not a failure of ours
+    assert unknown.json()["code"] == "NO_DATA_FOUND_FOR_PID"
+    assert unknown.json()["message"].startswith("The upstream answered: ")
+    upstream.sim.fault("metadata/images", kind="status", status=503, count=5)
+    down = api.post("/api/v1/catalog/images/status/", {"image_names": ["x.bin"]}, format="json")
+    assert down.status_code == 503 and down.json()["code"] == "API Maintenance/Service Unavailable", down.content
 
 
 def test_fleet_download_api(api_as, engineer, releases):

@@ -151,14 +151,14 @@ def test_refresh_page_and_htmx_progress_fragment(client, engineer):
     page = client.get("/catalog/refresh/").content.decode()
     assert f'hx-get="/catalog/refresh/{refresh.pk}/progress/"' in page and 'hx-trigger="every 1s"' in page
     fragment = client.get(f"/catalog/refresh/{refresh.pk}/progress/").content.decode()
-    assert '<progress max="1" value="0"' in fragment and "<strong>0</strong> of 1 pairs" in fragment
+    assert '<progress max="1" value="0"' in fragment and "<strong>0</strong> of 1 pair (" in fragment
 
 
 def test_refresh_start_button(client, engineer, settings):
     DeviceFactory()
     client.force_login(engineer)
     response = client.post("/catalog/refresh/start/", follow=True)
-    assert "started over 1 (PID, release) pairs" in response.content.decode()
+    assert "started over 1 (PID, release) pair." in response.content.decode()
 
 
 def test_navigation_links_for_engineers(client, engineer):
@@ -201,7 +201,9 @@ def test_upstream_error_becomes_a_message(client, engineer, upstream):
     client.force_login(engineer)
     response = client.post("/catalog/images/", {"status-names": "x.bin"}, follow=True)
     assert response.status_code == 200
-    assert "The upstream answered" in response.content.decode()
+    assert (
+        "The upstream answered: Request does not conform to HTTP protocol. (Bad Request)" in response.content.decode()
+    )
 
 
 def test_fleet_download_asks_once_per_distinct_image(client, engineer, releases):

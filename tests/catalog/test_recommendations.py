@@ -103,7 +103,9 @@ def test_most_specific_standard_wins():
         rec = _rec(DeviceFactory(current_release="17.3.8a", site=site, role=role))
         assert rec.target_release.version == expected, (site, role)
         assert rec.reason == Reason.STANDARD
-        assert rec.standard_id is not None
+        # The standard that applied is the most specific one whose scope matches the device.
+        scope = (site if site == "ber1" else "", role if role == "core" else "")
+        assert (rec.standard.site, rec.standard.role) == scope, (site, role)
 
 
 def test_on_standard_and_downgrade_in_words():

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from portal.catalog.models import (
     CatalogRefresh,
+    CatalogRefreshPair,
     Image,
     ImageStatus,
     Product,
@@ -213,7 +214,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class RefreshSerializer(serializers.ModelSerializer):
-    """A catalog refresh and its progress."""
+    """A catalog refresh and its progress; ``calls`` counts the queries the upstream answered."""
 
     percent = serializers.IntegerField(read_only=True)
     requested_by = serializers.StringRelatedField()
@@ -225,6 +226,7 @@ class RefreshSerializer(serializers.ModelSerializer):
             "state",
             "trigger",
             "requested_by",
+            "retry_of",
             "pairs_total",
             "pairs_done",
             "pairs_failed",
@@ -235,6 +237,30 @@ class RefreshSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+
+
+class FailedPairSerializer(serializers.ModelSerializer):
+    """A pair whose query failed, with what the upstream answered (or the connection error), redacted."""
+
+    shared = serializers.SerializerMethodField(
+        help_text="True when the pair was not asked separately: the shared query of its PID failed"
+    )
+
+    class Meta:
+        model = CatalogRefreshPair
+        fields = ["pid", "current_release", "devices", "error_code", "error_message", "http_status", "shared"]
+
+    def get_shared(self, pair: CatalogRefreshPair) -> bool:
+        return pair.answered_by_id is not None
+
+
+class RefreshDetailSerializer(RefreshSerializer):
+    """A refresh with every failed pair."""
+
+    failed_pairs = FailedPairSerializer(many=True, read_only=True)
+
+    class Meta(RefreshSerializer.Meta):
+        fields = [*RefreshSerializer.Meta.fields, "failed_pairs"]
 
 
 class ImageSearchRequestSerializer(serializers.Serializer):

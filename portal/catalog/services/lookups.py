@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.catalog.models import ImageStatus, Release
+from portal.catalog.services.changes import Change, catalog_changes_announce
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.catalog.services.store import catalog_records_store
 from portal.cisco.client import MAX_IMAGES, AsdClient
 from portal.cisco.payloads import ImageStatus as ImageStatusPayload
 from portal.cisco.provider import get_client
+from portal.cisco.versions import normalize
 from portal.inventory.models import Device
 
 
@@ -43,6 +45,7 @@ def image_search(*, pid: str, image_names: Sequence[str]) -> SearchResult:
     client = get_client(interactive=True)
     names = clean_names(image_names)[:MAX_IMAGES]
     release_ids: list[int] = []
+    changes: list[Change] = []
     invalid: tuple[str, ...] = ()
     calls, page_index = 0, 1
     while True:
@@ -51,12 +54,14 @@ def image_search(*, pid: str, image_names: Sequence[str]) -> SearchResult:
         invalid = invalid or page.invalid_images
         stored = catalog_records_store(records=page.records, fetched_at=page.received_at)
         release_ids.extend(stored.release_ids)
+        changes.extend(stored.changes)
         if not page.has_next or not page.records:
             break
         page_index = page.pagination.page_index + 1
     releases = Release.objects.filter(id__in=release_ids).select_related("product", "software_type")
     releases = releases.prefetch_related("images").order_by("-sort_key")
     recommendations_recompute(pids=[pid])
+    catalog_changes_announce(changes=changes)
     return SearchResult(tuple(releases), tuple(invalid), calls)
 
 
@@ -96,6 +101,7 @@ def image_status_check(*, image_names: Sequence[str], client: AsdClient | None =
     """Ask metadata/images about image names (5 per call), store the answers, recompute the devices running them."""
     client = client or get_client(interactive=True)
     names = clean_names(image_names)
+    before = {row.name: row for row in ImageStatus.objects.filter(name__in=names, known=True)}
     rows: dict[str, ImageStatus] = {}
     for start in range(0, len(names), MAX_IMAGES):
         batch = names[start : start + MAX_IMAGES]
@@ -114,7 +120,34 @@ def image_status_check(*, image_names: Sequence[str], client: AsdClient | None =
             )
     device_ids = Device.objects.filter(running_image__in=names).values_list("id", flat=True)
     recommendations_recompute(device_ids=list(device_ids))
+    catalog_changes_announce(changes=_status_changes(before, [rows[n] for n in names if n in rows]))
     return list(ImageStatus.objects.filter(name__in=names).order_by("name"))
+
+
+def _status_changes(before: dict[str, ImageStatus], after: Sequence[ImageStatus]) -> list[Change]:
+    """The running images newly found deleted or deferred, as changes of the releases their devices run (a name
+    checked for the first time is not news: there is nothing to compare with)."""
+    turned = {
+        (row.name, kind)
+        for row in after
+        if row.name in before
+        for kind, now, then in (
+            ("deleted", row.is_deleted, before[row.name].is_deleted),
+            ("deferred", row.is_deferred, before[row.name].is_deferred),
+        )
+        if now and not then
+    }
+    if not turned:
+        return []
+    devices = Device.objects.filter(running_image__in={name for name, _ in turned}).exclude(current_release="")
+    return [
+        Change(pid, kind, normalize(release), key)
+        for pid, release, key, image in devices.values_list("pid", "current_release", "release_key", "running_image")
+        .distinct()
+        .order_by()
+        for name, kind in turned
+        if name == image
+    ]
 
 
 def running_images_check(*, client: AsdClient | None = None) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from portal.catalog.models import Image, Product, Release, SoftwareType
+from portal.catalog.services.changes import Change, known_products, release_changes, release_flags
 from portal.cisco.payloads import Doc, ReleaseRecord
 from portal.cisco.payloads import Image as ImagePayload
 from portal.cisco.versionkey import release_sort_key
@@ -64,6 +65,7 @@ class StoreResult:
     releases: int
     images: int
     release_ids: tuple[int, ...]
+    changes: tuple[Change, ...] = field(default=())
 
 
 def _docs(docs: Sequence[Doc]) -> list[dict[str, str]]:
@@ -187,10 +189,15 @@ def release_flags_update(*, release_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def catalog_records_store(*, records: Sequence[ReleaseRecord], fetched_at: dt.datetime) -> StoreResult:
-    """Upsert the products, software types, releases and images of some release records (one page, usually)."""
+    """Upsert the products, software types, releases and images of some release records (one page, usually).
+
+    The result names what changed for engineers (:mod:`portal.catalog.services.changes`); callers announce it
+    once per PID when their whole walk is stored."""
     records = [r for r in records if r.pid and r.version]
     if not records:
         return StoreResult(0, 0, 0, ())
+    known = known_products(pids={r.pid for r in records})
+    before = release_flags(pids=known, versions={r.version[:64] for r in records}) if known else {}
     product_ids = _store_products(records, fetched_at)
     type_ids = _store_types(records)
     release_ids = _store_releases(records, product_ids, type_ids, fetched_at)
@@ -209,4 +216,5 @@ def catalog_records_store(*, records: Sequence[ReleaseRecord], fetched_at: dt.da
             update_fields=_IMAGE_FIELDS,
         )
     release_flags_update(release_ids=release_ids.values())
-    return StoreResult(len(product_ids), len(release_ids), len(rows), tuple(release_ids.values()))
+    changes = release_changes(before=before, release_ids=release_ids.values(), known_pids=known) if known else []
+    return StoreResult(len(product_ids), len(release_ids), len(rows), tuple(release_ids.values()), tuple(changes))

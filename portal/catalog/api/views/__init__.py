@@ -1,0 +1,20 @@
+"""The catalog API's views, one module per concern; ``urls.py`` names them from here."""
+
+from portal.catalog.api.views.devices import DeviceRecommendationView, DeviceReleasesView
+from portal.catalog.api.views.fleet import FleetDownloadView, RecommendationViewSet, ReportView
+from portal.catalog.api.views.products import ImageViewSet, ProductViewSet, ReleaseViewSet
+from portal.catalog.api.views.refreshes import RefreshViewSet
+from portal.catalog.api.views.standards import StandardViewSet
+
+__all__ = [
+    "DeviceRecommendationView",
+    "DeviceReleasesView",
+    "FleetDownloadView",
+    "ImageViewSet",
+    "ProductViewSet",
+    "RecommendationViewSet",
+    "RefreshViewSet",
+    "ReleaseViewSet",
+    "ReportView",
+    "StandardViewSet",
+]

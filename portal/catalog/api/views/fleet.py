@@ -1,0 +1,131 @@
+"""Catalog API: recommendations, the fleet report and downloading the fleet's target images."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.catalog.api.serializers import (
+    FleetDownloadRequestSerializer,
+    FleetDownloadResultSerializer,
+    RecommendationSerializer,
+)
+from portal.catalog.choices import FleetStatus
+from portal.catalog.models import Recommendation
+from portal.catalog.selectors import (
+    dashboard_by_pid,
+    dashboard_chart,
+    dashboard_counts,
+    report_csv_rows,
+)
+from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
+from portal.catalog.summary import fleet_summary
+from portal.core.api.exceptions import ServiceError
+from portal.core.api.permissions import needs
+from portal.core.api.schemas import ErrorSerializer
+from portal.core.counts import CachedCount
+from portal.core.streaming import csv_stream
+from portal.inventory.filters import DeviceFilter
+from portal.inventory.models import Device
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Recommendations (device-list filters apply: ?status=upgrade_available&pid=...&site=...)",
+        parameters=[OpenApiParameter("status", str, enum=list(FleetStatus.values))],
+    )
+)
+class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Each device's target release with the reason in words; look up by device id."""
+
+    serializer_class = RecommendationSerializer
+    permission_classes = [needs("inventory.view_device", "catalog.view_release")]
+    queryset = Recommendation.objects.all()
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Recommendation.objects.select_related("device", "target_release", "target_image")
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # Paged from the device side: the hostname index gives the order and the page without sorting a join.
+        devices = DeviceFilter(request.query_params, queryset=Device.objects.all()).qs
+        devices = devices.filter(recommendation__isnull=False).select_related(
+            "recommendation", "recommendation__target_release", "recommendation__target_image"
+        )
+        page = self.paginate_queryset(CachedCount(devices, request.query_params.dict(), scope="recommendations"))
+        return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)
+
+
+class ReportView(APIView):
+    """The fleet report: counts per bucket, per OS family, and the PIDs with the most upgrades available."""
+
+    permission_classes = [needs("inventory.view_device")]
+
+    @extend_schema(
+        summary="Fleet report (counts); ?export=csv for the per-device report",
+        parameters=[OpenApiParameter("export", str, enum=["csv"], description="csv: the per-device report")],
+        responses={
+            200: OpenApiResponse(
+                response={
+                    "type": "object",
+                    "properties": {
+                        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "by_os_family": {"type": "object"},
+                        "top_pids": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                description="JSON report, or CSV with ?export=csv",
+            )
+        },
+    )
+    def get(self, request: Request) -> object:
+        filters = DeviceFilter(request.query_params, queryset=Device.objects.all())
+        devices = filters.qs
+        if request.query_params.get("export") == "csv":
+            return csv_stream(report_csv_rows(devices), "fleet-report.csv")
+        if not any(request.query_params.get(name) for name in filters.filters):
+            summary = fleet_summary()  # the whole fleet: cached per generation
+            return Response(
+                {"counts": summary["counts"], "by_os_family": summary["chart"], "top_pids": summary["top_pids"]}
+            )
+        body = {
+            "counts": dashboard_counts(devices),
+            "by_os_family": dashboard_chart(devices),
+            "top_pids": dashboard_by_pid(devices),
+        }
+        return Response(body)
+
+
+class FleetDownloadView(APIView):
+    """Request the target images of devices: one download job per distinct image."""
+
+    permission_classes = [needs("inventory.view_device", "downloads.add_downloadjob")]
+
+    @extend_schema(
+        summary="Download the target images of devices",
+        request=FleetDownloadRequestSerializer,
+        responses={202: FleetDownloadResultSerializer, 400: ErrorSerializer, 503: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = FleetDownloadRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data.get("device_ids"):
+            devices = Device.objects.filter(pk__in=body.validated_data["device_ids"])
+        else:
+            query = QueryDict(mutable=True)
+            query.update(body.validated_data["filters"])
+            devices = DeviceFilter(query, queryset=Device.objects.all()).qs
+        try:
+            result = fleet_download_request(devices=devices, requested_by=request.user, source="api")
+        except FleetDownloadUnavailable as exc:
+            raise ServiceError(str(exc), code="downloads_unavailable", status_code=503) from None
+        data = {
+            "jobs": [{"image_name": n, "job_id": j} for n, j in result.jobs],
+            "devices": result.devices,
+            "without_target": result.without_target,
+        }
+        return Response(FleetDownloadResultSerializer(data).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,215 @@
+"""Running the pairs of one PID in a refresh: one shared "above" query per train, a query of its own where the
+shared answer does not reach.
+
+Why sharing is safe: "above R" answers every release newer than R. For a higher release S of the same train that
+this answer lists, "above S" is exactly the part of the answer newer than S, so the pair (PID, S) needs no call
+of its own. A pair whose release the answer does not list (another train, another software type, a release the
+upstream no longer publishes) cannot be derived and gets its own query: no device loses data.
+
+Invariant: a run works only on the pairs it claimed (queued -> running by compare-and-set, or running past its
+lease when the worker that had it died), and every claimed pair is finished and counted exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from portal.catalog.choices import PairState
+from portal.catalog.models import CatalogRefresh, CatalogRefreshPair
+from portal.catalog.services.changes import Change, catalog_changes_announce
+from portal.catalog.services.store import catalog_records_store
+from portal.cisco.exceptions import AsdError, InvalidRequest, NoDataFound
+from portal.cisco.provider import get_client
+from portal.cisco.versions import Version, parse_version
+from portal.core.sanitise import plain_text
+from portal.core.text import text_clean
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_RELEASE = "above"  # newer releases are what recommendations need; the current one comes from status checks
+PER_PAGE = 25  # the spec's maximum: fewest calls
+# A pair left "running" longer than this was lost with its worker; a redelivered task may take it over.
+PAIR_LEASE = dt.timedelta(minutes=15)
+PID_UNKNOWN = "NO_DATA_FOUND_FOR_PID"
+
+
+@dataclass
+class Answer:
+    """What one walk of "above <release>" got: queries answered, the releases listed (their order keys), an error."""
+
+    calls: int = 0
+    records: int = 0
+    listed: dict[str, Version] = field(default_factory=dict)
+    error: AsdError | None = None
+
+    def lists(self, release: str) -> bool:
+        """Whether the answer lists ``release`` itself (so every release above it in the answer is known)."""
+        return parse_version(release).normalized in self.listed
+
+    def above(self, release: str) -> int:
+        """How many listed releases are newer than ``release``."""
+        key = parse_version(release).key
+        return sum(1 for version in self.listed.values() if version.key > key)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one pair ended: its state, its own calls and records, the pair whose query answered it, its error."""
+
+    state: str
+    calls: int = 0
+    records: int = 0
+    answered_by: int | None = None
+    error: AsdError | None = None
+
+
+def _claim(pair_id: int) -> CatalogRefreshPair | None:
+    now = timezone.now()
+    claimable = Q(state=PairState.QUEUED) | Q(state=PairState.RUNNING, started_at__lt=now - PAIR_LEASE)
+    if not CatalogRefreshPair.objects.filter(claimable, pk=pair_id).update(state=PairState.RUNNING, started_at=now):
+        return None
+    return CatalogRefreshPair.objects.get(pk=pair_id)
+
+
+def _walk(pair: CatalogRefreshPair, changes: list[Change]) -> Answer:
+    """Query every page of "above" the pair's release, storing each page as it arrives; errors end up on the answer.
+
+    Only queries the upstream answered are counted (a refused connection reached nobody)."""
+    client = get_client()
+    answer = Answer()
+    page_index = 1
+    while True:
+        try:
+            page = client.releases(
+                pid=pair.pid,
+                current_release=pair.current_release,
+                output_release=OUTPUT_RELEASE,
+                page_index=page_index,
+                per_page=PER_PAGE,
+            )
+        except AsdError as exc:
+            answer.calls += exc.http_status is not None
+            # NO_DATA_FOUND past page 1: fewer pages than announced, the walk is complete.
+            if not (isinstance(exc, NoDataFound) and page_index > 1 and exc.code != PID_UNKNOWN):
+                answer.error = exc
+            return answer
+        answer.calls += 1
+        stored = catalog_records_store(records=page.records, fetched_at=page.received_at)
+        changes.extend(stored.changes)
+        answer.records += len(page.records)
+        for record in page.records:
+            answer.listed.setdefault(parse_version(record.version).normalized, parse_version(record.version))
+        # Progress on the row while a long pair runs (one small write per page).
+        CatalogRefreshPair.objects.filter(pk=pair.pk).update(calls=answer.calls, records=answer.records)
+        if not page.has_next or not page.records:
+            return answer
+        page_index = page.pagination.page_index + 1
+
+
+def _own(answer: Answer) -> Outcome:
+    if answer.error is None:
+        return Outcome(PairState.DONE, answer.calls, answer.records)
+    state = PairState.NO_DATA if isinstance(answer.error, NoDataFound) else PairState.FAILED
+    return Outcome(state, answer.calls, answer.records, error=answer.error)
+
+
+def _shared(lead: CatalogRefreshPair, answer: Answer, pair: CatalogRefreshPair) -> Outcome | None:
+    """The pair's outcome from the lead's answer, or None when only a query of its own can tell."""
+    error = answer.error
+    if error is None:
+        if not answer.lists(pair.current_release):
+            return None
+        above = answer.above(pair.current_release)
+        return Outcome(PairState.DONE if above else PairState.NO_DATA, records=above, answered_by=lead.pk)
+    if isinstance(error, NoDataFound):  # nothing above the lowest release says nothing about a higher one ...
+        return Outcome(PairState.NO_DATA, answered_by=lead.pk) if _pid_unknown(error) else None  # ... unlike this
+    if isinstance(error, InvalidRequest):  # a refusal of this question (the lead's release, say), not of others
+        return None
+    # The upstream is down, refuses us or is out of budget: asking again for each pair would only wait longer.
+    return Outcome(PairState.FAILED, answered_by=lead.pk, error=error)
+
+
+def _pid_unknown(error: AsdError | None) -> bool:
+    return isinstance(error, NoDataFound) and error.code == PID_UNKNOWN
+
+
+def _run_train(pairs: list[CatalogRefreshPair], changes: list[Change]) -> dict[int, Outcome]:
+    """One train of one PID, lowest release first: the lowest asks, the others are answered or ask themselves."""
+    lead, *others = pairs
+    answer = _walk(lead, changes)
+    outcomes = {lead.pk: _own(answer)}
+    for pair in others:
+        outcomes[pair.pk] = _shared(lead, answer, pair) or _own(_walk(pair, changes))
+    return outcomes
+
+
+def _trains(pairs: list[CatalogRefreshPair]) -> list[list[CatalogRefreshPair]]:
+    """The pairs grouped by scheme and train (a train's order is its own), each group lowest release first."""
+    groups: dict[tuple[str, str], list[CatalogRefreshPair]] = defaultdict(list)
+    for pair in pairs:
+        version = parse_version(pair.current_release)
+        groups[(version.scheme, version.train)].append(pair)
+    return [sorted(group, key=lambda p: parse_version(p.current_release).key) for group in groups.values()]
+
+
+def _error_fields(error: AsdError | None) -> dict[str, object]:
+    if error is None:
+        return {"error_code": "", "error_message": "", "http_status": None}
+    # The client's messages are redacted (no secrets, no query strings); markup from the upstream is dropped.
+    return {
+        "error_code": text_clean(error.code or type(error).__name__)[:64],
+        "error_message": text_clean(plain_text(error.message)),
+        "http_status": error.http_status,
+    }
+
+
+def _record(pair: CatalogRefreshPair, outcome: Outcome) -> None:
+    CatalogRefreshPair.objects.filter(pk=pair.pk, state=PairState.RUNNING).update(
+        state=outcome.state,
+        calls=outcome.calls,
+        records=outcome.records,
+        answered_by_id=outcome.answered_by,
+        finished_at=timezone.now(),
+        **_error_fields(outcome.error),
+    )
+    if outcome.state == PairState.FAILED and outcome.answered_by is None:
+        logger.warning("catalog refresh: %s %s failed: %s", pair.pid, pair.current_release, outcome.error)
+
+
+def catalog_refresh_pid_run(*, pair_ids: list[int]) -> dict[int, Outcome]:
+    """Run the claimable pairs among ``pair_ids`` (one PID's pairs of a refresh); returns each claimed pair's outcome.
+
+    The refresh's counters move once per train, so the progress bar follows; announcing what changed for
+    engineers waits until every page of the PID is stored."""
+    claimed = [pair for pair in map(_claim, pair_ids) if pair is not None]
+    outcomes: dict[int, Outcome] = {}
+    changes: list[Change] = []
+    unknown: CatalogRefreshPair | None = None  # the pair whose query found that the upstream does not know the PID
+    for train in _trains(claimed):
+        if unknown is not None:
+            done = {pair.pk: Outcome(PairState.NO_DATA, answered_by=unknown.pk) for pair in train}
+        else:
+            done = _run_train(train, changes)
+            unknown = train[0] if _pid_unknown(done[train[0].pk].error) else None
+        for pair in train:
+            _record(pair, done[pair.pk])
+        _count(train[0].refresh_id, [done[pair.pk] for pair in train])
+        outcomes.update(done)
+    catalog_changes_announce(changes=changes)
+    return outcomes
+
+
+def _count(refresh_id: int, outcomes: list[Outcome]) -> None:
+    own = [o for o in outcomes if o.answered_by is None]
+    CatalogRefresh.objects.filter(pk=refresh_id).update(
+        pairs_done=F("pairs_done") + len(outcomes),
+        pairs_failed=F("pairs_failed") + sum(o.state == PairState.FAILED for o in outcomes),
+        calls=F("calls") + sum(o.calls for o in outcomes),
+        records=F("records") + sum(o.records for o in own),
+    )
