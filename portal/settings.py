@@ -402,14 +402,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Choice sets used by more than one component get a readable name instead of a hash.
-    "ENUM_NAME_OVERRIDES": {"RefreshStateEnum": "portal.catalog.choices.RefreshState"},
     # Swagger UI from the installed sidecar package: no CDN, and no inline script (CSP).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name with another app's ("state") get their own schema names.
-    "ENUM_NAME_OVERRIDES": {"WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState"},
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState",
+        "RefreshStateEnum": "portal.catalog.choices.RefreshState",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------
