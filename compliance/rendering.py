@@ -1,6 +1,7 @@
 """The forms as officers see them, built only from a snapshot's content (no text of our own stands in for Cisco's).
 
-Labels and values stay plain text (the templates escape them); the fields that carry HTML go through
+Labels stay text (the templates escape them: markup in them is shown, not run) without control characters;
+values stay exactly as delivered, since they are posted back; the fields that carry HTML go through
 :func:`portal.core.sanitise.sanitise_html`. ``sanitised_sha256`` hashes exactly what is shown, so a decision
 records both the raw content's hash and the hash of what the officer saw.
 """
@@ -15,14 +16,12 @@ from django.utils.safestring import SafeString
 from compliance.chain import sha256_json
 from compliance.choices import FormKind
 from compliance.models import FormSnapshot
-from portal.core.sanitise import safe_url, sanitise_html
+from portal.core.sanitise import safe_url, sanitise_html, upstream_str
 
 
-def _text(value: Any) -> str:
-    """A label or value as delivered, as a string (never marked safe: markup in it is shown, escaped, not run)."""
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+def _value(value: Any) -> str:
+    """A value the officer's answer posts back, exactly as delivered (as a string)."""
+    return "" if value is None else str(value)
 
 
 def _pick(content: dict[str, Any], *names: str) -> Any:
@@ -97,28 +96,28 @@ class RenderedForm:
 
 
 def _choice(content: dict[str, Any], label: str, value: str) -> Choice:
-    return Choice(_text(_pick(content, label)), _text(_pick(content, value)))
+    return Choice(upstream_str(_pick(content, label)), _value(_pick(content, value)))
 
 
 def _user(details: Any) -> dict[str, str]:
     if not isinstance(details, dict):
         return {}
-    return {str(key): _text(value) for key, value in details.items()}
+    return {str(key): upstream_str(value) for key, value in details.items()}
 
 
 def render_k9(content: dict[str, Any], user_details: Any) -> RenderedK9:
     """The K9 form's parts from ``k9Content`` (typos of the spec, such as confirmantionLabel, included)."""
     return RenderedK9(
         form_html=sanitise_html(_pick(content, "k9Form")),
-        business_label=_text(_pick(content, "businessDivisionLabel")),
+        business_label=upstream_str(_pick(content, "businessDivisionLabel")),
         commercial=_choice(content, "commercialCivilianLabel", "CommercialCivilianValue"),
         government=_choice(content, "govMilitaryLabel", "govMilitaryValue"),
         government_text_html=sanitise_html(_pick(content, "govMilitaryText")),
         countries_yes=_choice(content, "govMilitaryYesLabel", "govMilitaryYesValue"),
         countries_no=_choice(content, "govMilitaryNoLabel", "govMilitaryNoValue"),
-        confirmation_label=_text(_pick(content, "confirmantionLabel", "confirmationLabel")),
+        confirmation_label=upstream_str(_pick(content, "confirmantionLabel", "confirmationLabel")),
         confirmation_text_html=sanitise_html(_pick(content, "confirmationText")),
-        confirmation_value=_text(_pick(content, "confirmationValue")),
+        confirmation_value=_value(_pick(content, "confirmationValue")),
         accept=_choice(content, "acceptLabel", "acceptValue"),
         decline=_choice(content, "declineLabel", "declineValue"),
         user=_user(user_details),
@@ -128,11 +127,11 @@ def render_k9(content: dict[str, Any], user_details: Any) -> RenderedK9:
 def render_eula(content: dict[str, Any]) -> RenderedEula:
     """The EULA's parts from ``eulaContent``."""
     return RenderedEula(
-        label=_text(_pick(content, "label")),
+        label=upstream_str(_pick(content, "label")),
         content_html=sanitise_html(_pick(content, "content")),
         accept=_choice(content, "acceptButtonLabel", "acceptButtonValue"),
         decline=_choice(content, "declineButtonLabel", "declineButtonValue"),
-        app_id=_text(_pick(content, "appId")),
+        app_id=upstream_str(_pick(content, "appId")),
     )
 
 
@@ -140,7 +139,7 @@ def render_snapshot(snapshot: FormSnapshot) -> RenderedForm:
     """Render a snapshot and hash what is shown (every text and sanitised fragment, plus the user details)."""
     k9 = render_k9(snapshot.content, snapshot.user_details) if snapshot.kind == FormKind.K9 else None
     eula = render_eula(snapshot.content) if snapshot.kind == FormKind.EULA else None
-    web_form = safe_url(_text(snapshot.web_form))
+    web_form = safe_url(snapshot.web_form)
     shown = {"kind": snapshot.kind, "version": snapshot.sub_app_version, "web_form": web_form or ""}
     shown["form"] = {key: str(value) if isinstance(value, str) else value for key, value in asdict(k9 or eula).items()}
     return RenderedForm(snapshot, snapshot.kind, k9, eula, web_form, sha256_json(shown))

@@ -24,8 +24,9 @@ from downloads import services as download_services
 from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
 from portal.cisco.exceptions import AsdError, UpstreamUnavailable
 from portal.cisco.provider import get_client
+from portal.core.sanitise import upstream_str
 from portal.core.signals import send_on_commit
-from portal.core.text import fields_clean, text_clean
+from portal.core.text import REPLACEMENT, fields_clean, text_clean
 
 __all__ = [
     "DecisionOutcome",
@@ -78,9 +79,11 @@ def form_snapshot_fetch(*, kind: str) -> FormSnapshot:
     try:
         form = client.k9_form() if kind == FormKind.K9 else client.eula_form()
     except AsdError as exc:
-        raise FormUnavailable(f"Cisco's {FormKind(kind).label} form could not be fetched: {exc}") from None
+        said = _visible(str(exc))
+        raise FormUnavailable(f"Cisco's {FormKind(kind).label} form could not be fetched: {said}") from None
     if form.status_code not in ("", "0"):
-        raise FormUnavailable(f"Cisco did not deliver the form: {form.status_code} {form.status_message}".strip())
+        said = _visible(f"{form.status_code} {form.status_message}".strip())
+        raise FormUnavailable(f"Cisco did not deliver the form: {said}")
     raw = dict(form.raw)
     return form_snapshot_store(
         kind=kind,
@@ -191,11 +194,17 @@ def _post_upstream(kind: str, values: dict[str, str]) -> tuple[bool, str, str, b
         else:
             result = client.eula_submit(**common)
     except UpstreamUnavailable as exc:
-        return False, exc.code or "UNAVAILABLE", str(exc), True
+        return False, _visible(exc.code or "UNAVAILABLE"), _visible(str(exc)), True
     except AsdError as exc:
         code = exc.code or (f"HTTP {exc.http_status}" if exc.http_status else type(exc).__name__)
-        return False, code, str(exc), False
-    return result.ok, result.status_code, result.status_message, False
+        return False, _visible(code), _visible(str(exc)), False
+    return result.ok, _visible(result.status_code), _visible(result.status_message), False
+
+
+def _visible(text: str) -> str:
+    # What Cisco answered goes into the audit record as said, but a control character (NUL, an escape, a bidi
+    # override) is kept visibly as U+FFFD: it would hide or reorder text on every page and export that shows it.
+    return upstream_str(text, replacement=REPLACEMENT)
 
 
 def _current_snapshot(data: DecisionInput) -> FormSnapshot:

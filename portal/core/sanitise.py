@@ -31,6 +31,9 @@ DROPPED_WITH_CONTENT = frozenset(
 # Whitespace or control characters anywhere in a URL are refused outright: browsers strip some of them
 # ("java\tscript:"), so what a check sees and what a browser follows could differ.
 _UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+# Control characters (C0, DEL, C1) and the bidi embeddings/overrides/isolates that can make text read backwards:
+# nothing a person needs from an upstream's message, and an ANSI escape in an e-mail or a log can do harm.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 _MAILTO = re.compile(r"^mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", re.IGNORECASE)
 
 
@@ -69,15 +72,20 @@ _cleaner = nh3.Cleaner(
 _stripper = nh3.Cleaner(tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT), attributes={}, strip_comments=True)
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+def upstream_str(value: object, *, replacement: str = "") -> str:
+    """Upstream text as a string with its control characters replaced (by default removed; tabs and line breaks
+    stay); None is ""."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return _CONTROLS.sub(replacement, text)
 
 
 def sanitise_html(value: object) -> SafeString:
     """Upstream HTML reduced to the allow-list: the only upstream markup templates may print unescaped."""
-    return mark_safe(_cleaner.clean(_text(value)))  # noqa: S308 - nh3 output: the allow-list above is the whole point
+    cleaned = _cleaner.clean(upstream_str(value))
+    return mark_safe(cleaned)  # noqa: S308 - nh3 output: the allow-list above is the whole point
 
 
 def plain_text(value: object) -> str:
-    """Upstream HTML as plain text (never marked safe): tags removed, entities decoded, white space collapsed."""
-    return " ".join(html.unescape(_stripper.clean(_text(value))).split())
+    """Upstream HTML as plain text (never marked safe): tags removed, entities decoded, control characters
+    dropped, white space collapsed."""
+    return " ".join(upstream_str(html.unescape(_stripper.clean(upstream_str(value)))).split())

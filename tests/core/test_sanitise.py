@@ -69,6 +69,8 @@ def test_plain_text_drops_every_tag_and_script_text_and_decodes_entities():
     assert plain_text(ART) == "Go to ART to request access. Email technical support ent-dl@cisco.com.Thanks"
     assert plain_text("<script>alert(1)</script>a &amp; b&nbsp;<b>c</b>\n\n d") == "a & b c d"
     assert plain_text(None) == "" and plain_text(42) == "42"
+    # Controls go (an ANSI escape in an e-mail, a bidi override that reverses text); line breaks become spaces.
+    assert plain_text("a\x00b\x07\x1b[2Jc\x7f\u202ed\u2028e\r\nf\x85g") == "ab[2Jcd e f g"
     # Decoded text is text: "&lt;b&gt;" says "<b>", which the template then escapes again.
     assert plain_text("&lt;b&gt;x") == "<b>x"
     assert "alert" not in plain_text('<script>alert(1)</script><style>x</style><svg onload="alert(2)">y</svg>')
