@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from django.db.models import Q
 
 from compliance.models import Decision
 from downloads.choices import JobState
@@ -82,5 +83,8 @@ def test_download_and_compliance_events_reach_the_receiver_signed(
     events = sorted(got.headers["X-Depot-Event"] for got in receiver.received)
     assert events == sorted(["compliance.waiting", "download.stored", "download.failed", "compliance.decided",
                              "download.stored"])  # fmt: skip
+    # The receiver has each request before the worker records the answer: wait for the log to say so.
+    finished = ~Q(state__in=[DeliveryState.PENDING, DeliveryState.SENDING])
+    wait_for(lambda: WebhookDelivery.objects.filter(finished).count() == 5, "the log", worker=worker)
     log = WebhookDelivery.objects.all()
     assert {row.state for row in log} == {DeliveryState.DELIVERED} and {row.status_code for row in log} == {200}
