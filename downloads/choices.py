@@ -23,6 +23,8 @@ class JobState(models.TextChoices):
 TERMINAL_STATES = frozenset({JobState.STORED, JobState.FAILED, JobState.CANCELLED})
 # States in which a worker is (or should be) doing something for the job, so its heartbeat matters.
 ACTIVE_STATES = frozenset({JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING})
+# States that change without anyone doing anything (pages poll them fast).
+MOVING_STATES = ACTIVE_STATES | {JobState.QUEUED}
 CANCELLABLE_STATES = frozenset(
     {
         JobState.QUEUED,

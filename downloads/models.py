@@ -9,6 +9,7 @@ from django.urls import reverse
 from downloads.choices import (
     ACTIVE_STATES,
     CANCELLABLE_STATES,
+    MOVING_STATES,
     RETRYABLE_STATES,
     TERMINAL_STATES,
     ComplianceNeed,
@@ -139,6 +140,11 @@ class DownloadJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def is_moving(self) -> bool:
+        """Whether a worker is on it or about to be (not ended, not waiting on a person)."""
+        return self.state in MOVING_STATES
 
     @property
     def can_cancel(self) -> bool:

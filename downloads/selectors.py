@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from downloads.choices import ACTIVE_STATES, JobState
+from downloads.choices import MOVING_STATES
 from downloads.models import DownloadJob, StoredImage
 
 
@@ -22,14 +22,12 @@ def download_jobs_list(*, state: str = "", pid: str = "", query: str = "") -> Qu
 
 def download_jobs_active_count() -> int:
     """Jobs a worker is on or that wait in the queue (the navigation badge)."""
-    return DownloadJob.objects.filter(state__in=[*ACTIVE_STATES, JobState.QUEUED]).count()
+    return DownloadJob.objects.filter(state__in=MOVING_STATES).count()
 
 
 def download_jobs_any_live(jobs: list[DownloadJob]) -> bool:
     """Whether a page showing ``jobs`` should keep polling."""
-    return any(
-        not job.is_terminal and job.state not in (JobState.BLOCKED, JobState.AWAITING_COMPLIANCE) for job in jobs
-    )
+    return any(job.is_moving for job in jobs)
 
 
 def stored_images_list(*, query: str = "") -> QuerySet[StoredImage]:

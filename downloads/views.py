@@ -16,6 +16,7 @@ from downloads.choices import JobSource, JobState
 from downloads.forms import JobFilterForm, JobRequestForm
 from downloads.models import DownloadJob, StoredImage
 from downloads.serving import file_response
+from portal.core.links import device_url
 
 VIEW_JOB = "downloads.view_downloadjob"
 ADD_JOB = "downloads.add_downloadjob"
@@ -42,18 +43,27 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _job_context(request: HttpRequest, job: DownloadJob) -> dict:
+    """What the job page and its live part show: the job and, once stored, the device link."""
+    context: dict = {"job": job}
+    if job.stored_image is not None:
+        context["device_link"] = device_url(services.device_link_create(stored_image=job.stored_image), request)
+        context["link_hours"] = services.links_valid_for()
+    return context
+
+
 @permission_required(VIEW_JOB, raise_exception=True)
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One job: state, progress, what it needs, checksums, the stored file."""
+    """One job: state, progress, what it needs, checksums, the stored file and its device link."""
     job = get_object_or_404(DownloadJob.objects.select_related("stored_image", "requested_by"), pk=pk)
-    return render(request, "downloads/job_detail.html", {"job": job})
+    return render(request, "downloads/job_detail.html", _job_context(request, job))
 
 
 @permission_required(VIEW_JOB, raise_exception=True)
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live part of the job page (htmx polls it every second until the job stops moving)."""
-    job = get_object_or_404(DownloadJob.objects.select_related("stored_image"), pk=pk)
-    return render(request, "downloads/_job_progress.html", {"job": job})
+    """The live part of the job page: all of it but the title (htmx polls it until the job ends)."""
+    job = get_object_or_404(DownloadJob.objects.select_related("stored_image", "requested_by"), pk=pk)
+    return render(request, "downloads/_job_progress.html", _job_context(request, job))
 
 
 @require_POST
@@ -119,12 +129,11 @@ def image_list(request: HttpRequest) -> HttpResponse:
 def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One stored image: digests, where it came from, which devices' recommendations point at it, a device link."""
     image = get_object_or_404(StoredImage, pk=pk)
-    link = request.build_absolute_uri(services.device_link_create(stored_image=image))
     context = {
         "image": image,
         "devices": selectors.stored_image_devices(image=image),
-        "device_link": link,
-        "link_hours": round(services.links_max_age() / 3600, 1),
+        "device_link": device_url(services.device_link_create(stored_image=image), request),
+        "link_hours": services.links_valid_for(),
         "jobs": image.jobs.select_related("requested_by").order_by("-created_at")[:20],
     }
     return render(request, "downloads/image_detail.html", context)

@@ -15,7 +15,7 @@ from downloads.services.jobs import (
     download_jobs_request_many,
     download_jobs_resume_waiting,
 )
-from downloads.services.links import device_link_create, device_link_resolve, links_max_age
+from downloads.services.links import device_link_create, device_link_resolve, links_max_age, links_valid_for
 from downloads.services.recovery import (
     download_jobs_reconcile,
     download_jobs_requeue_stale,
@@ -40,5 +40,6 @@ __all__ = [
     "download_jobs_resume_waiting",
     "download_partials_sweep",
     "links_max_age",
+    "links_valid_for",
     "stored_image_verify",
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ _NEEDS = {
     ImageOutcome.NEEDS_EULA: ComplianceNeed.EULA,
     ImageOutcome.NEEDS_K9_AND_EULA: ComplianceNeed.K9_EULA,
 }
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _AUTHORIZING_OR_RUNNING = [JobState.AUTHORIZING, JobState.DOWNLOADING, JobState.VERIFYING]
 
 
@@ -255,14 +257,35 @@ def _metadata_step(result: Authorization, client: AsdClient, jobs: list[Download
             result.record(
                 job, _fail(job, f"The upstream lists no image {job.image_name!r} for PID {job.pid}.", code="NOT_FOUND")
             )
-        elif not match.image.sha512:
-            result.record(
-                job, _fail(job, "The upstream published no sha512 for this image, so its bytes could not be verified.")
-            )
+        elif (problem := published_problem(match.image)) is not None:
+            result.record(job, _fail(job, problem, code="BAD_METADATA"))
         else:
             _record_metadata(job, match)
             known.append(job)
     return known
+
+
+def published_problem(image: Image) -> str | None:
+    """Why what the upstream published about ``image`` cannot be trusted to check its bytes, or None when it can.
+
+    The digests are the proof the stored bytes are Cisco's: they are checked for shape before anything is built on
+    them (a transfer row, a partial file named by the sha512), so a hostile or broken answer fails the job with a
+    reason instead of crashing a worker.
+    """
+    if not image.sha512:
+        return "The upstream published no sha512 for this image, so its bytes could not be verified."
+    if not _HEX.fullmatch(image.sha512) or len(image.sha512) != 128:
+        return f"The upstream published a sha512 that is not 128 hex digits ({_shown(image.sha512)})."
+    if not _HEX.fullmatch(image.md5) or len(image.md5) != 32:
+        return f"The upstream published an md5 that is not 32 hex digits ({_shown(image.md5)})."
+    if image.size is None or image.size < 0:
+        return "The upstream published a size that is not a non-negative whole number of bytes."
+    return None
+
+
+def _shown(value: str) -> str:
+    """A published value, short, for a reason: ``repr`` keeps control characters visible and inert."""
+    return f"got {value[:40]!r}{'...' if len(value) > 40 else ''}" if value else "got nothing"
 
 
 def _pick(candidates: list[Found], guid: str) -> Found | None:
@@ -331,7 +354,7 @@ def _offer_step(job: DownloadJob, offer: DownloadOffer) -> Step:
     try:
         validate_image_name(offer.image_name)
     except UnsafeImageName as exc:
-        return _fail(job, f"The upstream's file name was refused: {exc}.")
+        return _fail(job, f"The upstream's file name was refused: {exc}.", code="UNSAFE_IMAGE_NAME")
     return _lead_or_join(job, offer, codes, message)
 
 

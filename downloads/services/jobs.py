@@ -96,6 +96,8 @@ def job_end(
     """
     if "upstream_code" in extra:
         extra["upstream_code"] = extra["upstream_code"][:64]
+    if state != JobState.BLOCKED:
+        extra.setdefault("waiting_for", ComplianceNeed.NONE)  # an ended job waits for nothing
     if not job_move(job_id, expected, match=match, **_terminal_fields(state, reason, **extra)):
         return False
     if state == JobState.FAILED:
@@ -215,9 +217,7 @@ def download_jobs_request_many(
 def download_job_cancel(*, job_id: int, reason: str = "Cancelled by a user.") -> DownloadJob:
     """Cancel a job that has not ended; a transfer it leads is handed to another waiting job or stopped."""
     job = DownloadJob.objects.get(pk=job_id)
-    if job.state not in CANCELLABLE_STATES or not job_end(
-        job.pk, CANCELLABLE_STATES, JobState.CANCELLED, reason, waiting_for=""
-    ):
+    if job.state not in CANCELLABLE_STATES or not job_end(job.pk, CANCELLABLE_STATES, JobState.CANCELLED, reason):
         raise JobActionRefused(
             f"a job that is {job.get_state_display().lower()} cannot be cancelled", code="job_not_cancellable"
         )
@@ -272,6 +272,7 @@ def download_jobs_resume_waiting(*, form: str) -> int:
                 job_id,
                 JobState.AWAITING_COMPLIANCE,
                 state=JobState.AUTHORIZING,
+                waiting_for=ComplianceNeed.NONE,
                 run_id="",
                 heartbeat_at=timezone.now(),  # the beat must not take the long wait for a dead worker
                 reason=f"The {form.upper()} decision was recorded; asking the upstream again.",

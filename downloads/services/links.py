@@ -30,6 +30,19 @@ def links_max_age() -> int:
     return conf.device_link_max_age_seconds()
 
 
+def links_valid_for() -> str:
+    """How long a device link stays valid, in words: "24 hours", "1 hour", "90 minutes", "7 days"."""
+    seconds = links_max_age()
+    units = [("hour", 3600), ("minute", 60), ("second", 1)]
+    if seconds > 2 * 86400:
+        units.insert(0, ("day", 86400))
+    for unit, size in units:
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
 def device_link_resolve(*, signed: str, name: str) -> StoredImage | None:
     """The stored image a link names, or None when the signature is wrong, expired, or the name differs."""
     try:

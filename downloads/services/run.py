@@ -61,16 +61,36 @@ def _release(job_id: int, run: str) -> None:
 
 
 def download_job_run(*, job_id: int) -> None:
-    """Do whatever the job needs next; safe to call twice (a second call finds the job owned or done)."""
+    """Do whatever the job needs next; safe to call twice (a second call finds the job owned or done).
+
+    An unexpected error (a bug, a broken answer no check foresaw) fails the job at once with a reason and logs
+    the traceback once; the transfer lock the job held goes with it, so later jobs for that image are not stuck
+    behind a transfer nobody runs.
+    """
     run = uuid.uuid4().hex
     if not _claim(job_id, run):
         return
     try:
         _run(job_id, run)
+    except Exception as exc:
+        logger.exception("download job %s stopped by an unexpected error", job_id)
+        _end_after_crash(job_id, run, exc)
     finally:
-        # Whatever happened, the job is not ours any more; after an unexpected error its stale heartbeat
-        # brings it back through download_jobs_requeue_stale (a bounded number of times).
-        _release(job_id, run)
+        # Whatever happened, no job is this run's any more (the job, and peers claimed with it).
+        DownloadJob.objects.filter(run_id=run).update(run_id="")
+
+
+def _end_after_crash(job_id: int, run: str, exc: Exception) -> None:
+    """The job fails with the transfer it leads (its followers would get the same bytes); peers claimed with it
+    go back to the queue, or on to the transfer they lead, in runs of their own."""
+    reason = f"An unexpected error stopped this job ({type(exc).__name__}); the worker's log has the details."
+    for transfer in Transfer.objects.filter(leader_id=job_id, leader__run_id=run):
+        _fail_transfer(transfer, reason, code="INTERNAL_ERROR")
+    job_end(job_id, _CLAIMABLE, JobState.FAILED, reason, match={"run_id": run}, upstream_code="INTERNAL_ERROR")
+    for peer in DownloadJob.objects.filter(run_id=run).exclude(pk=job_id).values("pk", "state"):
+        state = JobState.QUEUED if peer["state"] == JobState.AUTHORIZING else peer["state"]
+        if job_move(peer["pk"], peer["state"], match={"run_id": run}, state=state, run_id=""):
+            enqueue(peer["pk"])
 
 
 def _run(job_id: int, run: str) -> None:
@@ -195,7 +215,11 @@ def run_transfer(job: DownloadJob, transfer: Transfer, run: str) -> None:
                 actual_sha512=digests.sha512,
             )
             return
-        logger.warning("transfer %s: checksum mismatch; one clean retry", transfer.sha512[:12])
+        logger.warning(
+            "download job %s: the bytes of %s did not match the published checksums; one clean retry",
+            job.pk,
+            transfer.image_name,
+        )
 
 
 def _mismatch_reason(transfer: Transfer, digests: Digests) -> str:

@@ -12,6 +12,13 @@ MDF_ID = "999100001"
 MIB = 1 << 20
 
 HOSTILE_NAMES = ["../../escape.bin", "/etc/passwd-depot.bin", "nul\x00byte.bin", "x" * 300]
+# Images whose published digests are not what the spec promises (the bytes behind them are fine).
+BAD_METADATA = {
+    "dl-bad-sha512.bin": {"sha512": "g" * 128},
+    "dl-short-sha512.bin": {"sha512": "ab" * 10},
+    "dl-hostile-sha512.bin": {"sha512": "\x00<script>" + "a" * 118},
+    "dl-bad-md5.bin": {"md5": "z" * 32},
+}
 
 
 def build(*, refused_external_url: str, odd_server_url: str = "http://127.0.0.1:9") -> dict:
@@ -29,6 +36,7 @@ def build(*, refused_external_url: str, odd_server_url: str = "http://127.0.0.1:
         image("dl-norange.bin", 2 * MIB + 11, simExternalUrl=f"{odd_server_url}/norange/dl-norange.bin"),
         image("dl-bad206.bin", 2 * MIB + 13, simExternalUrl=f"{odd_server_url}/bad206/dl-bad206.bin"),
         *[image(name, 100) for name in HOSTILE_NAMES if len(name) <= 256],
+        *[image(name, 100, **published) for name, published in BAD_METADATA.items()],
     ]
     return {
         "format": 1,

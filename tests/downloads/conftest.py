@@ -214,6 +214,11 @@ def wait_job(
         raise AssertionError(f"job {job_id} stuck in {job.state}: {job.reason}\n{extra}") from None
 
 
+def worker_log(worker: WorkerProcess) -> str:
+    """Everything the worker has logged so far (``output()`` keeps only the tail)."""
+    return worker.log_path.read_text(errors="replace")
+
+
 def dl_requests(sim: Simulator) -> list[dict]:
     """The byte requests the simulator served (the /dl/ endpoint), oldest first."""
     return [entry for entry in sim.log() if entry["path"].startswith("/dl/")]

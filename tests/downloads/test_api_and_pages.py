@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from downloads.choices import ComplianceNeed, JobState
 from downloads.models import DownloadJob
-from downloads.services import device_link_create
+from downloads.services import device_link_create, download_jobs_resume_waiting
+from downloads.services.jobs import job_end
 from tests.factories_downloads import DownloadJobFactory, stored_image_with_file
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,49 @@ def test_repository_pages(client, engineer, django_assert_max_num_queries):
 
 def test_anonymous_users_are_sent_to_login(client):
     assert client.get(reverse("downloads:job-list")).status_code == 302
+
+
+def test_the_live_part_of_a_stored_job_holds_the_whole_detail_and_stops_polling(client, engineer, settings):
+    client.force_login(engineer)
+    image = stored_image_with_file(name="cat9k live.bin")
+    settings.PORTAL_DEVICE_LINK_MAX_AGE = 3600
+    job = DownloadJobFactory(
+        state=JobState.STORED,
+        stored_image=image,
+        actual_sha512=image.sha512,
+        actual_md5=image.md5,
+        expected_size=image.size,
+        bytes_done=image.size,
+        bytes_total=image.size,
+        runs=1,
+    )
+    live = client.get(reverse("downloads:job-progress", args=[job.pk])).content.decode()
+    assert "hx-get" not in live  # ended: nothing more to poll for
+    assert f'id="job-actual-sha512">{image.sha512}<' in live and f'id="job-actual-md5">{image.md5}<' in live
+    assert f'id="job-received-size">{image.size} bytes<' in live
+    assert "copy http://testserver/d/" in live and "/cat9k%20live.bin flash:" in live
+    assert "valid for 1 hour)" in live
+    for state, every in [
+        (JobState.QUEUED, "1s"),
+        (JobState.DOWNLOADING, "1s"),
+        (JobState.AWAITING_COMPLIANCE, "5s"),
+        (JobState.BLOCKED, "5s"),
+    ]:
+        other = DownloadJobFactory(state=state)
+        page = client.get(reverse("downloads:job-progress", args=[other.pk])).content.decode()
+        assert f'hx-trigger="every {every}"' in page and "copy http" not in page, state
+
+
+def test_the_admin_list_shows_no_stale_wait_on_a_stored_job(client, administrator):
+    stored = DownloadJobFactory(state=JobState.AWAITING_COMPLIANCE, waiting_for=ComplianceNeed.EULA)
+    assert download_jobs_resume_waiting(form="eula") == 1
+    assert DownloadJob.objects.get(pk=stored.pk).waiting_for == ""
+    waiting = DownloadJobFactory(state=JobState.AWAITING_COMPLIANCE, waiting_for=ComplianceNeed.K9)
+    failed = DownloadJobFactory(state=JobState.AUTHORIZING, waiting_for=ComplianceNeed.K9)  # an old row
+    assert job_end(failed.pk, JobState.AUTHORIZING, JobState.FAILED, "x")
+    client.force_login(administrator)
+    page = client.get("/admin/downloads/downloadjob/").content.decode()
+    rows = page[page.index('id="result_list"') : page.index("</table>", page.index('id="result_list"'))]
+    assert rows.count(ComplianceNeed.K9.label) == 1  # only the job still waiting
+    assert ComplianceNeed.EULA.label not in rows
+    assert DownloadJob.objects.get(pk=waiting.pk).waiting_for == ComplianceNeed.K9
