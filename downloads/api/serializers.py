@@ -29,7 +29,16 @@ class ProgressSerializer(serializers.Serializer):
     eta_seconds = serializers.IntegerField(allow_null=True)
 
 
-class DownloadJobSerializer(serializers.ModelSerializer):
+class _AbsoluteLinks:
+    """Links in answers are absolute: under PORTAL_BASE_URL when set, else the request's host."""
+
+    context: dict
+
+    def _absolute(self, path: str) -> str:
+        return portal_url(path, self.context.get("request"))
+
+
+class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
     """A job as the API shows it; ``upstream_message`` is the upstream's raw text (it may contain HTML)."""
 
     url = serializers.SerializerMethodField()
@@ -96,11 +105,8 @@ class DownloadJobSerializer(serializers.ModelSerializer):
             return None
         return self._absolute(reverse("api-stored-image-detail", args=[job.stored_image_id]))
 
-    def _absolute(self, path: str) -> str:
-        return portal_url(path, self.context.get("request"))
 
-
-class StoredImageSerializer(serializers.ModelSerializer):
+class StoredImageSerializer(_AbsoluteLinks, serializers.ModelSerializer):
     """A verified stored file; ``file`` is its bytes (Range supported, checksums in headers)."""
 
     url = serializers.SerializerMethodField()
@@ -133,13 +139,10 @@ class StoredImageSerializer(serializers.ModelSerializer):
     def get_file(self, image: StoredImage) -> str:
         return self._absolute(reverse("api-stored-image-file", args=[image.pk]))
 
-    def _absolute(self, path: str) -> str:
-        return portal_url(path, self.context.get("request"))
-
 
 class DeviceLinkSerializer(serializers.Serializer):
     """A signed, expiring link a device can fetch without logging in."""
 
-    url = serializers.URLField()
-    copy_command = serializers.CharField()
+    url = serializers.URLField(help_text="Under PORTAL_DEVICE_BASE_URL when set, else the request's Host header.")
+    copy_command = serializers.CharField(help_text="The IOS command that copies the file to flash: on a device.")
     expires_in = serializers.IntegerField(help_text="Seconds the link stays valid.")

@@ -25,6 +25,7 @@ from downloads.serving import file_response
 from portal.core.api.exceptions import ServiceError
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
+from portal.core.links import device_url
 
 VIEW_JOB = "downloads.view_downloadjob"
 CHANGE_JOB = "downloads.change_downloadjob"
@@ -148,11 +149,13 @@ class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         summary="A signed, expiring device link (no login needed to fetch it)",
+        description="The link starts with PORTAL_DEVICE_BASE_URL (the address devices reach Depot at) when it is "
+        "set, else with the host this request was sent to.",
         request=None,
         responses={200: DeviceLinkSerializer, **_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="link")
     def link(self, request: Request, pk: str | None = None) -> Response:
-        url = request.build_absolute_uri(services.device_link_create(stored_image=self.get_object()))
+        url = device_url(services.device_link_create(stored_image=self.get_object()), request)
         body = {"url": url, "copy_command": f"copy {url} flash:", "expires_in": services.links_max_age()}
         return Response(DeviceLinkSerializer(body).data)

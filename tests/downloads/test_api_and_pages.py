@@ -207,3 +207,34 @@ def test_the_admin_list_shows_no_stale_wait_on_a_stored_job(client, administrato
     assert rows.count(ComplianceNeed.K9.label) == 1  # only the job still waiting
     assert ComplianceNeed.EULA.label not in rows
     assert DownloadJob.objects.get(pk=waiting.pk).waiting_for == ComplianceNeed.K9
+
+
+def test_device_links_use_the_device_base_url_and_api_links_the_portal_base_url(api_as, engineer, settings, client):
+    image = stored_image_with_file(name="c9300 dev.bin")
+    settings.ALLOWED_HOSTS = ["depot.internal", "testserver"]
+    api = api_as(engineer)
+    # Unset: both come from the Host header the request was sent to.
+    link = api.post(f"/api/v1/downloads/images/{image.pk}/link/", HTTP_HOST="depot.internal").json()
+    assert link["url"].startswith("http://depot.internal/d/") and link["url"].endswith("/c9300%20dev.bin")
+    assert link["copy_command"] == f"copy {link['url']} flash:"
+    job = api.post(
+        "/api/v1/downloads/jobs/", {"pid": "C9300-24P", "image_name": "c9300 dev.bin"}, HTTP_HOST="depot.internal"
+    )
+    assert job.json()["url"].startswith("http://depot.internal/api/v1/downloads/jobs/")
+
+    settings.PORTAL_DEVICE_BASE_URL = "http://10.0.0.5:8080"
+    settings.PORTAL_BASE_URL = "https://depot.example.net"
+    link = api.post(f"/api/v1/downloads/images/{image.pk}/link/", HTTP_HOST="depot.internal").json()
+    assert link["url"].startswith("http://10.0.0.5:8080/d/") and link["copy_command"] == f"copy {link['url']} flash:"
+    assert client.get(link["url"].removeprefix("http://10.0.0.5:8080")).status_code == 200  # the path is the link
+    job = api.post(
+        "/api/v1/downloads/jobs/", {"pid": "C9300-24P", "image_name": "c9300 dev.bin"}, HTTP_HOST="depot.internal"
+    )
+    body = job.json()
+    assert body["url"] == f"https://depot.example.net/api/v1/downloads/jobs/{body['id']}/" == job["Location"]
+    assert body["stored_image"] == f"https://depot.example.net/api/v1/downloads/images/{image.pk}/"
+    detail = api.get(f"/api/v1/downloads/images/{image.pk}/", HTTP_HOST="depot.internal").json()
+    assert detail["file"] == f"https://depot.example.net/api/v1/downloads/images/{image.pk}/file/"
+    client.force_login(engineer)
+    page = client.get(f"/downloads/images/{image.pk}/", HTTP_HOST="depot.internal").content.decode()
+    assert "copy http://10.0.0.5:8080/d/" in page
