@@ -32,7 +32,7 @@ def test_a_delivery_is_signed_over_its_exact_body_and_sent_by_the_worker(receive
     delivery = WebhookDelivery.objects.get(webhook=webhook)
     delivery = wait_delivery(delivery.pk, worker=hook_worker)
     assert delivery.state == DeliveryState.DELIVERED, delivery.last_error
-    assert delivery.status_code == 200 and delivery.attempts == 1
+    assert delivery.status_code == 200 and delivery.attempts == 1 and delivery.last_error == ""
     [got] = receiver.received
     expected = "sha256=" + hmac.new(SECRET.encode(), got.body, hashlib.sha256).hexdigest()
     assert got.headers["X-Depot-Signature"] == expected
@@ -55,6 +55,7 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_three_attempts(receiver,
 
     delivery = wait_delivery(delivery.pk, worker=hook_worker)
     assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 3 and delivery.status_code == 200
+    assert delivery.last_error == "HTTP 500: receiver says no (500)"  # what the last failed attempt got
     assert [r.headers["X-Depot-Delivery"] for r in receiver.received] == [str(delivery.pk)] * 3
     assert len({r.body for r in receiver.received}) == 1  # the same bytes each time, each signed
     assert all(r.signed_with(SECRET) for r in receiver.received)

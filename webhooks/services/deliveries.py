@@ -195,7 +195,8 @@ def _record(delivery: WebhookDelivery, run_id: str, outcome: Outcome) -> str:
     attempts = delivery.attempts + 1
     fields: dict[str, Any] = {"attempts": attempts, "status_code": outcome.status_code}
     if outcome.delivered:
-        state = _finish(delivery, run_id, DeliveryState.DELIVERED, "", **fields)
+        # The error of an earlier attempt stays: the log tells what it took to get through.
+        state = _finish(delivery, run_id, DeliveryState.DELIVERED, delivery.last_error, **fields)
         logger.info("webhook %s: %s delivery %s delivered", delivery.webhook_name, delivery.event, delivery.pk)
         return state
     if outcome.retry and attempts < policy.max_attempts:
