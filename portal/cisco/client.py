@@ -14,6 +14,7 @@ transient faults are retried inside (see :mod:`portal.cisco.transport`).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from portal.cisco.payloads import (
     EulaForm,
     ImageStatusResult,
     K9Form,
+    Pagination,
     ReleasePage,
     ReleaseRecord,
     SubmitResult,
@@ -171,13 +173,25 @@ class AsdClient:
     def images_by_pid(
         self, *, pid: str, image_names: Sequence[str], page_index: int = 1, per_page: int = 25
     ) -> ReleasePage:
-        """metadata/pidimage: one page of the releases holding 1 to 5 named images of ``pid``."""
-        body = {
-            "pid": pid.strip(),
-            "imageNames": _names(image_names, "image_names"),
-            **_page_args(page_index, per_page),
-        }
-        return parse.release_page(*self.transport.call("POST", "metadata/pidimage", body))
+        """metadata/pidimage: one page of the releases holding 1 to 5 named images of ``pid``.
+
+        When none of the names is an image of the PID the upstream answers NO_DATA_FOUND; that first page is
+        returned empty with every name in ``invalid_images``, as a partial miss would list them.
+        """
+        names = _names(image_names, "image_names")
+        body = {"pid": pid.strip(), "imageNames": names, **_page_args(page_index, per_page)}
+        try:
+            return parse.release_page(*self.transport.call("POST", "metadata/pidimage", body))
+        except NoDataFound as exc:
+            if exc.code != "NO_DATA_FOUND" or page_index != 1:
+                raise
+            return ReleasePage(
+                pagination=Pagination(1, 1, 0, 0),
+                metadata_trans_id="",
+                records=(),
+                invalid_images=tuple(names),
+                received_at=dt.datetime.now(dt.UTC),
+            )
 
     def iter_images_by_pid(
         self, *, pid: str, image_names: Sequence[str], per_page: int = 25

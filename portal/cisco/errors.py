@@ -389,8 +389,8 @@ IMAGE_OUTCOMES: dict[str, ImageOutcome] = {
     "C3_USERID_NMAP": _BLOCK,
     "CPR_ADDRESS_EXCEPTION_MSG": _BLOCK,
     "IAC_ERROR": _BLOCK,
-    # Not 200 codes in the table, but they can be an image's fate (the simulator may restrict one image
-    # with them) and they are refusals all the same.
+    # Request errors in the table (not 200 codes): should one ever come in an image's exception list, it is a
+    # refusal all the same.
     "SW_NO_LONGER_AVL": _BLOCK,
     "PROD_REG_NA": _BLOCK,
     "PROD_REG_AV": _BLOCK,

@@ -33,7 +33,7 @@ def test_a_download_waiting_on_k9_resumes_by_itself_once_an_officer_accepts(clie
     job = download_job_request(**CRYPTO, requested_by=engineer)
     held = wait_for(lambda: job_in(job.pk, JobState.AWAITING_COMPLIANCE, JobState.FAILED), "the K9 hold", worker=worker)
     assert held.state == JobState.AWAITING_COMPLIANCE, held.reason
-    assert held.waiting_for == "k9" and held.upstream_code == "K9_FORM_ACC"
+    assert held.waiting_for == "k9" and held.upstream_code == "K9_FORM_AR"  # neither accepted nor rejected yet
     # The worker's receiver of job_awaiting_compliance fetched the form: the officer answers what Cisco asks now.
     snapshot = wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9).first(), "the K9 snapshot", worker=worker)
     assert snapshot.sub_app_version == "9"

@@ -1,7 +1,7 @@
 """Build tests/data/sample_catalog.json: a small, fast catalog for the simulator's tests.
 
 It holds the PIDs and image names of the spec's own samples (so the sample requests in
-../shared/spec/samples/ can be sent unchanged), plus products made to exercise pagination, ``latest`` per
+tests/data/spec/samples/ can be sent unchanged), plus products made to exercise pagination, ``latest`` per
 software type, every download outcome (K9, restriction, advisories, cloud, external bytes) and Range.
 Image sizes are small; md5/sha512 are computed from content.ImageBytes. Run:
 
@@ -173,7 +173,6 @@ def spec_sample_products() -> list[dict[str, Any]]:
                             imageDescription="EPLD image for Cisco MDS 9000 Family",
                             isDeleted="Y",
                             deletedDate="2010-07-28",
-                            simRestriction="SW_NO_LONGER_AVL",
                             docs=[{"name": "notes label", "url": f"{DOCS}mds-epld.txt", "type": "Image Document"}],
                         )
                     ],

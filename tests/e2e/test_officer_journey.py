@@ -52,7 +52,7 @@ def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login
     assert badge.inner_text() == "1"
     page.click("nav >> text=Compliance queue")
     queue_row = page.locator(f"#queue-k9 #job-{job.pk}")
-    assert "sim-crypto-k9.bin" in queue_row.inner_text() and "K9_FORM_ACC" in queue_row.inner_text()
+    assert "sim-crypto-k9.bin" in queue_row.inner_text() and "K9_FORM_AR" in queue_row.inner_text()
 
     page.click("#open-k9")
     page.wait_for_url("**/compliance/forms/k9/")

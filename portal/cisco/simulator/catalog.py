@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from portal.cisco.errors import ErrorKind, error_code
 from portal.cisco.simulator.content import ImageBytes
 
 GUID_RE = re.compile(r"[0-9A-F]{40}")
@@ -45,6 +46,11 @@ class Image:
     def crypto(self) -> bool:
         """True when the image is strong-encryption software (needs an accepted K9 form)."""
         return str(self.fields.get("encryptionSoftwareIndicator", "N")).upper() == "Y"
+
+    @property
+    def deleted(self) -> bool:
+        """True when Cisco has removed the image (``isDeleted`` "Y"): listed, never delivered."""
+        return str(self.fields.get("isDeleted", "N")).upper() == "Y"
 
     @property
     def content(self) -> ImageBytes:
@@ -195,6 +201,13 @@ def _image(raw: Mapping[str, Any], where: str) -> Image:
     delivery = str(raw.get("simDelivery") or "default")
     if delivery not in DELIVERIES:
         raise CatalogError(f"{where}: simDelivery of {name!r} must be one of {sorted(DELIVERIES)}")
+    restriction = str(raw.get("simRestriction") or "")
+    known = error_code(restriction)
+    if known is not None and known.kind is not ErrorKind.IMAGE:
+        raise CatalogError(
+            f"{where}: simRestriction {restriction} of {name!r} is a request error, not a per-image exception"
+            + (' (mark a deleted image with "isDeleted": "Y")' if restriction == "SW_NO_LONGER_AVL" else "")
+        )
     external_url = str(raw.get("simExternalUrl") or "")
     if external_url and not _EXTERNAL_URL_RE.fullmatch(external_url):
         raise CatalogError(f"{where}: simExternalUrl of {name!r} must be an http(s) URL without spaces")
@@ -205,7 +218,7 @@ def _image(raw: Mapping[str, Any], where: str) -> Image:
         size=size,
         fields=MappingProxyType(fields),
         delivery=delivery,
-        restriction=str(raw.get("simRestriction") or ""),
+        restriction=restriction,
         external_url=external_url,
     )
 

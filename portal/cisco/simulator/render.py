@@ -67,8 +67,12 @@ def _docs(fields: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def metadata_exceptions(image: Image) -> list[dict[str, str]]:
-    """The ``exception`` list of an image in metadata answers: its catalog restriction, if any."""
-    return [image_exception(image.restriction)] if image.restriction else []
+    """The ``exception`` list of an image in metadata answers: its catalog restriction, if any.
+
+    A deleted image has none: ``isDeleted`` "Y" says it (as in the spec's metadata/images sample), and asking
+    to download it is the request error SW_NO_LONGER_AVL.
+    """
+    return [image_exception(image.restriction)] if image.restriction and not image.deleted else []
 
 
 def image_nested(catalog: Catalog, image: Image) -> dict[str, Any]:

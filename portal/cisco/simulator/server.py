@@ -63,6 +63,14 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
 
     do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET  # noqa: N815
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors of the HTTP layer itself (a request line over 64 KiB: 414, a malformed one: 400, an unknown
+        method: 501, too many headers: 431 ...) answer the same JSON error body as every other error."""
+        self.close_connection = True
+        if not hasattr(self, "command"):
+            self.command = ""  # no request line was read: nothing says HEAD
+        self._write(gateway_error(code, _FAULT_MESSAGES.get(code)).response(), None)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         """Silence the default stderr logging unless the access log is on."""
         if self.server.sim.config.access_log:
@@ -134,6 +142,7 @@ class SimulatorRequestHandler(BaseHTTPRequestHandler):
             headers=self.headers,
             body=body,
             base_url=self._base_url(),
+            peer=str(self.client_address[0]),
         )
         fault = None if request.path.startswith("/_sim/") else sim.faults.take(request.method, request.path)
         if fault is not None and fault.kind == "drop":

@@ -8,6 +8,7 @@ clock; expired ones are kept a while longer so that a late caller hears "expired
 
 from __future__ import annotations
 
+import base64
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -29,11 +30,12 @@ _KEEP_EXPIRED = 86_400  # seconds an expired entry is still recognised as "expir
 class FormDecision:
     """A client's answer to a K9 or EULA form."""
 
-    status: str  # ACCEPTED or DECLINED
+    status: str  # ACCEPTED or DECLINED, as posted
     sub_app_version: str
     decided_at: float
     comments: str = ""
     file_names: str = ""
+    export_refused: bool = False  # K9 answered as an entity export rules refuse (K9_REJECTED on crypto images)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Transaction:
 
     trans_id: str
     client_id: str
+    pid: str  # the catalog's PID the metadata call was about
     guids: frozenset[str]
     created: float
 
@@ -62,6 +65,7 @@ class Grant:
     cloud_token: str
     file_code: str  # names the byte URL the redirects lead to
     created: float
+    signature: str = ""  # the cloud URL's __gda__ query parameter (a CDN's signed-URL check)
 
     def expired(self, now: float) -> bool:
         """True once the URL is older than its lifetime."""
@@ -74,6 +78,16 @@ class ClientState:
 
     k9: FormDecision | None = None
     eula: FormDecision | None = None
+
+
+def cloud_token() -> str:
+    """A cloud download token shaped like the spec's sample (``4-asdfasdfasdf%252Fpo7iQchQ...`` once posted).
+
+    It holds ``%2F``, ``+``, ``/`` and ``=``, each of which a client must form-encode in the POSTed body:
+    sent raw, ``%2F`` would arrive as ``/`` and ``+`` as a space, and the token would not match.
+    """
+    encoded = base64.b64encode(secrets.token_bytes(30)).decode("ascii")
+    return f"4-{secrets.token_hex(6)}%2F{encoded[:20]}+{encoded[20:]}/{secrets.token_hex(4)}=="
 
 
 def numeric_id() -> str:
@@ -115,21 +129,28 @@ class SimState:
         with self._lock:
             setattr(self.clients.setdefault(client_id, ClientState()), form, decision)
 
-    def form_status(self, client_id: str, form: str) -> str | None:
-        """ACCEPTED/DECLINED for a decision on the form's current version, else None (never answered or stale)."""
+    def _current(self, client_id: str, form: str) -> FormDecision | None:
         decision: FormDecision | None = getattr(self.client(client_id), form)
         current = self.k9_version if form == "k9" else self.eula_version
-        if decision is None or decision.sub_app_version != current:
-            return None
-        return decision.status
+        return decision if decision is not None and decision.sub_app_version == current else None
+
+    def form_status(self, client_id: str, form: str) -> str | None:
+        """ACCEPTED/DECLINED for a decision on the form's current version, else None (never answered or stale)."""
+        decision = self._current(client_id, form)
+        return decision.status if decision else None
+
+    def export_refused(self, client_id: str) -> bool:
+        """Whether the client's current K9 answer describes an entity that export rules refuse."""
+        decision = self._current(client_id, "k9")
+        return bool(decision and decision.export_refused)
 
     # -- transactions and grants ------------------------------------------------------------------------------
 
-    def new_transaction(self, client_id: str, guids: frozenset[str], now: float) -> Transaction:
-        """Issue a metadataTransId remembering ``guids``."""
+    def new_transaction(self, client_id: str, pid: str, guids: frozenset[str], now: float) -> Transaction:
+        """Issue a metadataTransId remembering the PID and ``guids``."""
         with self._lock:
             trans_id = _unique(self.transactions)
-            txn = Transaction(trans_id, client_id, guids, now)
+            txn = Transaction(trans_id, client_id, pid, guids, now)
             self.transactions[trans_id] = txn
             self._maybe_sweep(now)
             return txn
@@ -149,9 +170,10 @@ class SimState:
                 client_id=client_id,
                 guid=guid,
                 delivery=delivery,
-                cloud_token="4-" + secrets.token_urlsafe(48) if delivery == "cloud" else "",
+                cloud_token=cloud_token() if delivery == "cloud" else "",
                 file_code=secrets.token_urlsafe(24),
                 created=now,
+                signature=secrets.token_hex(16) if delivery == "cloud" else "",
             )
             self.grants[code] = grant
             self.files[grant.file_code] = grant

@@ -42,6 +42,7 @@ class Request:
     headers: Message
     body: bytes
     base_url: str  # scheme://host[:port] the client should use for links and redirects
+    peer: str = ""  # the client's IP address
 
     def header(self, name: str) -> str | None:
         """A request header (case-insensitive)."""

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 
 from portal.cisco.errors import FORBIDDEN, NOT_AUTHORIZED
 from portal.cisco.simulator.content import ImageBytes
-from tests.cisco.simulator.helpers import EXTERNAL_URL, assert_gateway_error, catalog_images, download, offer
+from tests.cisco.simulator.helpers import (
+    DL_MDF,
+    DL_PID,
+    EXTERNAL_URL,
+    assert_error,
+    assert_gateway_error,
+    catalog_images,
+    dl_metadata,
+    download,
+    images_of,
+    offer,
+)
 
 PLAIN = "sim-plain.bin"
 PLAIN_SIZE = 3 * (1 << 20) + 123
@@ -189,3 +200,63 @@ def test_each_request_is_one_session_with_distinct_urls(sample_simulator):
     assert first["sessionId"] != second["sessionId"]
     urls = [entry["url"] for entry in first["downloads"] + second["downloads"]]
     assert len(set(urls)) == 3
+
+
+def test_cloud_urls_carry_a_query_string_like_the_spec_sample(sample_simulator):
+    sample_simulator.accept_forms()
+    entry = offer(sample_simulator, "sim-cloud.bin")
+    query = parse_qs(urlsplit(entry["url"]).query)
+    assert list(query) == ["ip", "dtrTag", "userid", "ak-org", "SEC", "tenant-id", "client", "__gda__"]
+    assert query["userid"] == ["depot-demo"] and query["ip"] == ["127.0.0.1"]
+    # A client that appends &access_token=... as the spec says for download URLs still reaches the file.
+    appended = f"{entry['url']}&access_token={sample_simulator._token}"
+    response = requests.post(appended, data={"X-Authentication-Control": entry["token"]}, timeout=10)
+    assert response.status_code == 200 and response.content == _content("sim-cloud.bin").read()
+
+
+def test_cloud_urls_are_refused_without_their_signature(sample_simulator):
+    sample_simulator.accept_forms()
+    entry = offer(sample_simulator, "sim-cloud.bin")
+    bare = entry["url"].split("?", 1)[0]
+    refused = requests.post(bare, data={"X-Authentication-Control": entry["token"]}, timeout=10)
+    assert_gateway_error(refused, 403, FORBIDDEN)
+    assert "__gda__" in refused.json()["detail"]
+
+
+def test_cloud_tokens_must_be_form_encoded(sample_simulator):
+    sample_simulator.accept_forms()
+    entry = offer(sample_simulator, "sim-cloud.bin")
+    token = entry["token"]
+    assert all(part in token for part in ("%2F", "+", "/", "=")), token
+    raw = requests.post(
+        entry["url"],
+        data=f"X-Authentication-Control={token}",  # not encoded: %2F arrives as "/", "+" as a space
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert_gateway_error(raw, 403, FORBIDDEN)
+    encoded = requests.post(
+        entry["url"],
+        data=f"X-Authentication-Control={quote(token, safe='')}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert encoded.status_code == 200
+
+
+def test_a_deleted_image_is_the_request_error_sw_no_longer_avl(sample_simulator):
+    sample_simulator.accept_forms()
+    meta = sample_simulator.post("metadata/pidimage", {"pid": "DS-C9148-K9", "imageNames": ["m9000-epld-3.2.1.img"]})
+    (image,) = images_of(meta.json())
+    body = {"pid": "DS-C9148-K9", "mdfId": "282253575", "metadataTransId": meta.json()["metadataTransId"]}
+    response = sample_simulator.post("download/pidimage", body | {"imageGuids": [image["imageGuid"]]})
+    assert response.status_code == 401
+    assert_error(response, "SW_NO_LONGER_AVL")
+
+
+def test_six_guids_are_too_many_even_when_repeated(sample_simulator):
+    meta = dl_metadata(sample_simulator)
+    guid = images_of(meta)[0]["imageGuid"]
+    body = {"pid": DL_PID, "mdfId": DL_MDF, "metadataTransId": meta["metadataTransId"]}
+    assert sample_simulator.post("download/pidimage", body | {"imageGuids": [guid] * 5}).status_code == 200
+    assert_error(sample_simulator.post("download/pidimage", body | {"imageGuids": [guid] * 6}), "IMAGE_LIMIT_EXCEEDED")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from email.message import Message
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 
 from portal.cisco.simulator.app import Simulator as App
@@ -95,3 +97,44 @@ def test_control_api_exists_only_with_control():
     request = Request("GET", "/_sim/clock", {}, Message(), b"", "http://sim")
     assert App(SimulatorConfig(control=False), catalog).handle(request).status == 404
     assert App(SimulatorConfig(control=True), catalog).handle(request).status == 200
+
+
+def _raw(sim, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send raw bytes, read the whole answer (the simulator closes the connection after these errors)."""
+    parts = urlsplit(sim.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "Request URI Too Long"),
+        (b"this is not http\r\n\r\n", 400, "Bad Request"),
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505, "HTTP Version Not Supported"),
+        (b"BREW /software/v4.0/metadata/images HTTP/1.1\r\nHost: x\r\n\r\n", 501, "Not Implemented"),
+        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(120)) + b"\r\n", 431, None),
+        (b"POST /software/v4.0/metadata/images HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413, None),
+        (b"POST /software/v4.0/metadata/images HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n", 400, None),
+    ],
+)
+def test_errors_of_the_http_layer_are_json_too(sample_simulator, data, status, code):
+    got, headers, body = _raw(sample_simulator, data)
+    assert got == status
+    assert headers["content-type"].startswith("application/json")
+    error = json.loads(body)
+    assert error["httpStatus"] == status and error["errorCode"] and error["errorMessage"]
+    if code:
+        assert error["errorCode"] == code
+
+
+def test_wrong_method_body_is_json(sample_simulator):
+    response = sample_simulator.get("metadata/pidrelease")
+    assert response.json()["httpStatus"] == 405 and response.json()["errorCode"] == "Method Not Allowed"

@@ -108,11 +108,75 @@ def test_pidimage_takes_a_comma_separated_string_too(sample_simulator):
     assert body["pagination"]["totalRecords"] == 1
 
 
-def test_pidimage_with_only_unknown_names_answers_an_empty_page(sample_simulator):
-    body = sample_simulator.post("metadata/pidimage", {"pid": "SIM-BIG-1", "imageNames": ["x.bin"]}).json()
-    assert body["invalidImages"] == ["x.bin"]
-    assert body["metadata"] == []
-    assert body["pagination"]["totalRecords"] == 0
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("pidimage", {"pid": "SIM-BIG-1", "imageNames": ["x.bin"]}),
+        ("pidimage", {"pid": "SIM-BIG-1", "imageNames": ["sim-plain.bin"]}),  # an image, but of another PID
+        ("pidrelease", {"pid": "SIM-BIG-1", "currentReleaseVersion": "17.9.4a", "outputReleaseVersion": "above"}),
+        ("pidrelease", {"pid": "SIM-BIG-1", "currentReleaseVersion": "1.0", "outputReleaseVersion": "99.1.1"}),
+        (
+            "pidrelease",
+            {"pid": "SIM-BIG-1", "currentReleaseVersion": "1.0", "outputReleaseVersion": "latest", "pageIndex": 3},
+        ),
+        ("pidimage", {"pid": "SIM-BIG-1", "imageNames": ["sim9k_iosxe.17.9.4a.SPA.bin"], "pageIndex": 2}),
+    ],
+)
+def test_both_metadata_variants_answer_no_data_the_same_way(sample_simulator, endpoint, body):
+    assert_error(sample_simulator.post(f"metadata/{endpoint}", body), "NO_DATA_FOUND")
+
+
+@pytest.mark.parametrize("endpoint", ["pidimage", "pidrelease"])
+def test_an_unknown_pid_is_no_data_found_for_pid_in_both_variants(sample_simulator, endpoint):
+    body = {
+        "pid": "NO-SUCH-PID",
+        "imageNames": ["x.bin"],
+        "currentReleaseVersion": "1.0",
+        "outputReleaseVersion": "latest",
+    }
+    assert_error(sample_simulator.post(f"metadata/{endpoint}", body), "NO_DATA_FOUND_FOR_PID")
+
+
+def test_deleted_images_say_is_deleted_and_carry_no_exception(sample_simulator):
+    flat = sample_simulator.post("metadata/images", {"imageNames": ["m9000-epld-3.2.1.img"]}).json()["metadata"][0]
+    assert (flat["isDeleted"], flat["deletedDate"], flat["exception"]) == ("Y", "2010-07-28", [])
+    nested = sample_simulator.post("metadata/pidimage", {"pid": "DS-C9148-K9", "imageNames": ["m9000-epld-3.2.1.img"]})
+    (image,) = images_of(nested.json())
+    assert (image["isDeleted"], image["exception"]) == ("Y", [])
+
+
+def test_above_includes_deleted_releases_flagged_as_such(sample_simulator):
+    body = _pidrelease(sample_simulator, "N9K-C93180YC-FX", "10.3(4a)M", "above").json()
+    assert releases_of(body) == [("NX-OS System Software", "10.4(1)F")]
+    assert [image["isDeleted"] for image in images_of(body)] == ["Y"]
+
+
+def test_a_transaction_id_covers_the_images_of_its_page_only(sample_simulator):
+    first = _pidrelease(sample_simulator, "SIM-BIG-1", "1.0", "above", perPage=1, pageIndex=1).json()
+    second = _pidrelease(sample_simulator, "SIM-BIG-1", "1.0", "above", perPage=1, pageIndex=2).json()
+    assert first["metadataTransId"] != second["metadataTransId"]
+    sample_simulator.accept_forms()
+    body = {"pid": "SIM-BIG-1", "mdfId": "999000010", "metadataTransId": first["metadataTransId"]}
+    other_page_guid = images_of(second)[0]["imageGuid"]
+    assert_error(
+        sample_simulator.post("download/pidimage", body | {"imageGuids": [other_page_guid]}), "IMAGE_GUID_INVALID"
+    )
+    own = images_of(first)[0]["imageGuid"]
+    assert sample_simulator.post("download/pidimage", body | {"imageGuids": [own]}).json()["downloads"][0]["url"]
+
+
+@pytest.mark.parametrize("endpoint", ["pidimage", "images"])
+def test_five_names_pass_and_six_are_too_many_even_with_duplicates(sample_simulator, endpoint):
+    five = ["sim-plain.bin"] * 5
+    assert sample_simulator.post(f"metadata/{endpoint}", {"pid": "SIM-DL-1", "imageNames": five}).status_code == 200
+    six = ["sim-plain.bin"] * 5 + ["sim-cloud.bin"]
+    assert_error(
+        sample_simulator.post(f"metadata/{endpoint}", {"pid": "SIM-DL-1", "imageNames": six}), "IMAGE_LIMIT_EXCEEDED"
+    )
+    comma = ",".join(["sim-plain.bin"] * 6)
+    assert_error(
+        sample_simulator.post(f"metadata/{endpoint}", {"pid": "SIM-DL-1", "imageNames": comma}), "IMAGE_LIMIT_EXCEEDED"
+    )
 
 
 def test_images_is_flat_with_integer_sizes_and_ids(sample_simulator):

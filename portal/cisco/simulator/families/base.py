@@ -240,7 +240,7 @@ class ReleaseRow:
 
     ``psirt`` names a security advisory (id or URL) and flags the images; ``deferred_to`` makes the release
     DF with a deferral notice and a migration target; ``deleted`` is the date Cisco removed the images
-    (they answer SW_NO_LONGER_AVL); ``only`` picks kinds by index.
+    (their images say isDeleted "Y", and asking to download one is SW_NO_LONGER_AVL); ``only`` picks kinds by index.
     """
 
     version: str
@@ -265,7 +265,6 @@ def _row_image(line: Line, index: int, row: ReleaseRow) -> ImageSpec:
     kind = line.kinds[index]
     name = kind.name(row.version)
     scale = row.mib / line.kinds[0].mib if row.mib else 1.0
-    restriction = row.restriction or ("SW_NO_LONGER_AVL" if row.deleted else "")
     return ImageSpec(
         name=name,
         size=approx(mib(kind.mib * scale), name),
@@ -282,7 +281,7 @@ def _row_image(line: Line, index: int, row: ReleaseRow) -> ImageSpec:
         deleted_date=row.deleted,
         docs=kind.docs,
         migration=Migration(row.deferred_to, row.retire) if row.deferred_to else None,
-        restriction=restriction,
+        restriction=row.restriction,
         delivery="cloud" if row.cloud else "default",
     )
 

@@ -40,7 +40,7 @@ LINE = Line(
 ROWS = (
     ReleaseRow("12.3(26)", "2008-03-14", 9.6, lifecycle="GD", only=(0, 1), deleted="2014-03-31"),
     ReleaseRow("12.4(13a)", "2007-03-30", 10.4, lifecycle="GD", only=(0, 2)),
-    ReleaseRow("12.4(25d)", "2010-08-20", 11.1, lifecycle="GD", suggested=True, restriction="SW_NO_LONGER_AVL"),
+    ReleaseRow("12.4(25d)", "2010-08-20", 11.1, lifecycle="GD", suggested=True, restriction="CONTRACT_IMG_REQ"),
 )
 LINE_1710 = Line(kinds=(_kind("c1710-k9o3sy", "IP/FW PLUS IPSEC 3DES", 12.3, crypto=True),), field_notice=FIELD_NOTICES)
 ROWS_1710 = (

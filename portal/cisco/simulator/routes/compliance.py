@@ -2,8 +2,8 @@
 
 A POST records the decision against the form's current ``subAppVersion``. Invalid input answers HTTP 400 with
 the error body plus ``"statusCode": "INVALID_INPUT"`` (the spec's compliance responses carry a statusCode).
-A K9 form answered as a Government/Military entity outside the listed countries counts as declined, which is
-what makes Cisco refuse crypto images with K9_REJECTED.
+A K9 form answered as a Government/Military entity outside the listed countries is recorded as refused by
+export rules, which is what makes Cisco refuse crypto images with K9_REJECTED.
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def k9(sim: Simulator, request: Request, client_id: str) -> Response:
     countries = inputs.optional_text(body, "govMilCountries").upper()
     if countries and countries not in _COUNTRIES:
         raise _invalid("govMilCountries must be GOV_OR_MIL_COUNTRIES_YES or GOV_OR_MIL_COUNTRIES_NO.")
-    if business == "GOV_OR_MIL" and countries != "GOV_OR_MIL_COUNTRIES_YES":
-        status = DECLINED  # export rules refuse such an entity whatever it answered
-    decision = FormDecision(status, sim.state.k9_version, sim.clock.now(), comments, file_names)
+    # Export rules refuse such an entity whatever it answered: crypto images then get K9_REJECTED.
+    refused = business == "GOV_OR_MIL" and countries != "GOV_OR_MIL_COUNTRIES_YES"
+    decision = FormDecision(status, sim.state.k9_version, sim.clock.now(), comments, file_names, refused)
     sim.state.record_decision(client_id, "k9", decision)
     return json_response(200, dict(SUCCESS))
 

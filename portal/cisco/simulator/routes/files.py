@@ -2,8 +2,10 @@
 
 * Default URL: ``GET /pcgi-bin/swdld/download.cgi?dwnld_code=<code>&access_token=<API token of the same
   client>`` -> 302 to ``/dl/<file code>/<image name>``.
-* Cloud URL: ``POST /files/swc/sec/<code>/<image name>`` with the form field ``X-Authentication-Control=<token>``
-  (application/x-www-form-urlencoded) -> 302 to ``/edge/<file code>/<name>`` -> 302 to ``/dl/<file code>/<name>``.
+* Cloud URL: ``POST /files/swc/sec/<code>/<image name>?ip=...&__gda__=<signature>`` with the form field
+  ``X-Authentication-Control=<token>`` (application/x-www-form-urlencoded; the token holds characters that only
+  survive when form-encoded) -> 302 to ``/edge/<file code>/<name>`` -> 302 to ``/dl/<file code>/<name>``.
+  Other query parameters (an ``access_token`` a client appended) are ignored.
 * When the catalog names ``simExternalUrl`` for the image, the last redirect points there instead of ``/dl/``.
 * ``/dl/`` (GET, HEAD, or POST as a client repeating the POST after a redirect) serves the bytes: 200, or 206
   with Content-Range for a single satisfiable ``Range``, 416 with ``Content-Range: bytes */size`` past the end.
@@ -67,6 +69,8 @@ def cloud_download(sim: Simulator, request: Request, path_args: dict[str, str]) 
     grant, image = _live(sim, sim.state.grant(path_args["code"]), "cloud")
     if path_args["name"] != quote(image.name) and path_args["name"] != image.name:
         raise gateway_error(404, "API_UNAVAILABLE")
+    if _first(request.query, "__gda__") != grant.signature:
+        raise gateway_error(403, FORBIDDEN, detail="Missing or wrong __gda__: use the URL as given.")
     if request.method != "POST":
         raise gateway_error(403, FORBIDDEN, detail="POST the token as the form field X-Authentication-Control.")
     if request.media_type() != "application/x-www-form-urlencoded":

@@ -79,7 +79,11 @@ def pid(body: dict[str, Any]) -> str:
 
 
 def names(body: dict[str, Any], name: str, missing: str, invalid: str) -> list[str]:
-    """1 to 5 names (a JSON array, or one comma-separated string), de-duplicated in order."""
+    """1 to 5 names (a JSON array, or one comma-separated string), de-duplicated in order.
+
+    The limit counts what was sent, duplicates included: six names are IMAGE_LIMIT_EXCEEDED even if two are
+    the same (the spec limits "the number of image names entered in the request").
+    """
     value = get(body, name)
     if is_blank(value):
         raise app_error(missing)
@@ -87,13 +91,12 @@ def names(body: dict[str, Any], name: str, missing: str, invalid: str) -> list[s
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise app_error(invalid)
+    if len(value) > MAX_NAMES:
+        raise app_error("IMAGE_LIMIT_EXCEEDED")
     items = [v.strip() for v in value]
     if any(not v or len(v) > MAX_FIELD for v in items):
         raise app_error(invalid)
-    unique = list(dict.fromkeys(items))
-    if len(unique) > MAX_NAMES:
-        raise app_error("IMAGE_LIMIT_EXCEEDED")
-    return unique
+    return list(dict.fromkeys(items))
 
 
 def _positive(body: dict[str, Any], name: str, default: int) -> int:

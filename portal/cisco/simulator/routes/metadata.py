@@ -1,4 +1,21 @@
-"""metadata/pidrelease, metadata/pidimage and metadata/images."""
+"""metadata/pidrelease, metadata/pidimage and metadata/images.
+
+Readings of the spec taken here (the README's simulator section states them too):
+
+* ``latest``: for each software type and operating system of the PID, the newest release (Cisco's version
+  order, portal/cisco/versions.py) that still has an image not deleted; all of that release's images.
+* ``above``: every release of the PID, of every software type and train, that orders after
+  ``currentReleaseVersion``, newest first; deleted ones included (their images say ``isDeleted`` "Y").
+* A specific release: the releases whose version equals it once normalised (``17.09.04a`` = ``17.9.4a``).
+* "No data" is answered the same by both variants: a query that selects no record at all (nothing above,
+  none of the named images belongs to the PID) or a ``pageIndex`` past the last page is ``404 NO_DATA_FOUND``;
+  a PID the catalog does not know is ``400 NO_DATA_FOUND_FOR_PID``. Names that match nothing beside others
+  that do are listed in ``invalidImages``.
+* A ``metadataTransId`` is issued per answered page and covers the images of that page only:
+  download/pidimage accepts the GUIDs that page returned.
+* metadata/images issues no ``metadataTransId`` (its sample has none, and the spec says only the release and
+  image variants generate one); it answers 200 with unknown names in ``invalidImages``.
+"""
 
 from __future__ import annotations
 
@@ -79,9 +96,9 @@ def _page(rows: list[Row], page_index: int, per_page: int) -> tuple[list[Row], d
     return page, pagination
 
 
-def _transaction(sim: Simulator, client_id: str, page: list[Row]) -> str:
+def _transaction(sim: Simulator, client_id: str, product: Product, page: list[Row]) -> str:
     guids = frozenset(r.image.guid for r in page)
-    return sim.state.new_transaction(client_id, guids, sim.clock.now()).trans_id
+    return sim.state.new_transaction(client_id, product.pid, guids, sim.clock.now()).trans_id
 
 
 def pidrelease(sim: Simulator, request: Request, client_id: str) -> Response:
@@ -91,15 +108,16 @@ def pidrelease(sim: Simulator, request: Request, client_id: str) -> Response:
     current = inputs.text(body, "currentReleaseVersion", "CUR_REL_MISSING")
     output = inputs.text(body, "outputReleaseVersion", "OUT_REL_MISSING")
     page_index, per_page = inputs.paging(body)
-    rows = select_releases(sim.catalog.rows(_product(sim, pid)), current, output)
+    product = _product(sim, pid)
+    rows = select_releases(sim.catalog.rows(product), current, output)
     if not rows:
-        raise app_error("NO_DATA_FOUND")
+        raise app_error("NO_DATA_FOUND", detail="No release matches the outputReleaseVersion asked for.")
     page, pagination = _page(rows, page_index, per_page)
     payload: dict[str, Any] = {
         "pagination": pagination,
         "selfLink": request.self_link(),
         "title": TITLE_PIDRELEASE,
-        "metadataTransId": _transaction(sim, client_id, page),
+        "metadataTransId": _transaction(sim, client_id, product, page),
         "metadata": nest(sim.catalog, page),
     }
     return json_response(200, payload)
@@ -111,15 +129,18 @@ def pidimage(sim: Simulator, request: Request, client_id: str) -> Response:
     pid = inputs.pid(body)
     names = inputs.names(body, "imageNames", "IMG_NM_MISSING", "IMG_NM_INVALID")
     page_index, per_page = inputs.paging(body)
+    product = _product(sim, pid)
     wanted = set(names)
-    rows = _ordered([r for r in sim.catalog.rows(_product(sim, pid)) if r.image.name in wanted])
+    rows = _ordered([r for r in sim.catalog.rows(product) if r.image.name in wanted])
+    if not rows:  # as pidrelease: a valid question with no record in the answer
+        raise app_error("NO_DATA_FOUND", detail="None of the imageNames is an image of this PID.")
     found = {r.image.name for r in rows}
     page, pagination = _page(rows, page_index, per_page)
     payload: dict[str, Any] = {
         "pagination": pagination,
         "selfLink": request.self_link(),
         "title": TITLE_PIDIMAGE,
-        "metadataTransId": _transaction(sim, client_id, page),
+        "metadataTransId": _transaction(sim, client_id, product, page),
         "invalidImages": [n for n in names if n not in found],
         "metadata": nest(sim.catalog, page),
     }
