@@ -309,6 +309,8 @@ PORTAL_NETBOX_URL = env.str("PORTAL_NETBOX_URL", default="")
 PORTAL_NETBOX_TOKEN = env.str("PORTAL_NETBOX_TOKEN", default="")
 # The NetBox custom field that holds a device's running release (else the version in the platform's name).
 PORTAL_NETBOX_RELEASE_FIELD = env.str("PORTAL_NETBOX_RELEASE_FIELD", default="software_version")
+PORTAL_NETBOX_MEMORY_FIELD = env.str("PORTAL_NETBOX_MEMORY_FIELD", default="memory_mb")
+PORTAL_NETBOX_FLASH_FIELD = env.str("PORTAL_NETBOX_FLASH_FIELD", default="flash_mb")
 
 # --- Auth, sessions, security -------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

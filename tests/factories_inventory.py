@@ -120,3 +120,11 @@ def catalog_of(
         )
         out[version] = release
     return out
+
+
+def save_device(device: Device | None = None, **raw: object) -> Device:
+    """Create (no ``device``) or change a device through the services, as the form and the API do."""
+    from portal.inventory.services.devices import device_input, device_save
+
+    device = device if device is not None else Device()
+    return device_save(device=device, entry=device_input(raw=raw, device=device))

@@ -35,6 +35,11 @@ Leading zeros never matter: ``17.09.04a == 17.9.4a`` (same key, same hash), ``03
 
 Numbers are compared as digit strings (length, then digits) rather than converted with ``int()``, so a
 pathological 10,000-digit component cannot trip Python's int-conversion limit.
+
+Reading a release someone typed for a device (:func:`read_release`) is stricter than ordering: the text must be a
+release of the device's OS family (``RELEASE_RULES``: IOS ``15.2(7)E8``, IOS XE ``17.9.4a``, NX-OS ``9.3(10)``,
+...), never an ``other`` text, and it comes back in its canonical spelling, the one Cisco's catalog uses (leading
+zeros removed: ``17.09.04a -> 17.9.4a``), so equivalent spellings are stored as one release.
 """
 
 from __future__ import annotations
@@ -47,10 +52,14 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 __all__ = [
+    "RELEASE_RULES",
+    "ReleaseError",
+    "ReleaseRule",
     "Scheme",
     "Version",
     "normalize",
     "parse_version",
+    "read_release",
     "sort_versions",
     "version_key",
 ]
@@ -203,3 +212,48 @@ def _key_of(item: str | Version) -> VersionKey:
 def sort_versions(versions: Iterable[T], reverse: bool = False) -> list[T]:
     """Sort version texts or :class:`Version` objects the Cisco way (oldest first unless ``reverse``)."""
     return sorted(versions, key=_key_of, reverse=reverse)
+
+
+@dataclass(frozen=True)
+class ReleaseRule:
+    """What a release of one OS family looks like: the schemes it is written in, the least count of numbers
+    before a train (``17.9.4a`` has three, ``8.10.185.0`` four), whether a ``paren`` release needs a train, and
+    an example for error messages."""
+
+    label: str
+    schemes: frozenset[Scheme]
+    min_numbers: int
+    example: str
+    paren_train: bool = False
+
+
+_BOTH = frozenset({Scheme.PAREN, Scheme.DOTTED})
+# Keys are OS family slugs (the inventory's OsFamily values); a family not listed gets ANY_RELEASE.
+RELEASE_RULES: dict[str, ReleaseRule] = {
+    "ios": ReleaseRule("IOS", frozenset({Scheme.PAREN}), 3, "15.2(7)E8"),
+    # IOS XE 3.x is also written the IOS way, with its train (15.5(3)S10).
+    "ios_xe": ReleaseRule("IOS XE", _BOTH, 3, "17.9.4a", paren_train=True),
+    "nx_os": ReleaseRule("NX-OS", frozenset({Scheme.PAREN}), 3, "9.3(10)"),
+    # Firepower hardware guessed as ASA may run FTD (7.2.5-208) or FXOS (2.12(0.498)).
+    "asa": ReleaseRule("ASA", _BOTH, 3, "9.16(4)19"),
+    "aireos": ReleaseRule("AireOS", frozenset({Scheme.DOTTED}), 4, "8.10.185.0"),
+    "ios_xr": ReleaseRule("IOS XR", frozenset({Scheme.DOTTED}), 3, "7.5.2"),
+}
+ANY_RELEASE = ReleaseRule("", _BOTH, 2, "17.9.4a or 15.2(7)E8")
+
+
+class ReleaseError(ValueError):
+    """A text that is not a release of the given OS family; the message says so with an example."""
+
+
+def read_release(text: str, os_family: str = "") -> Version:
+    """The release ``text`` names for a device of ``os_family``, in its canonical spelling (``str(version)``);
+    raises :class:`ReleaseError` when it is not one (an ``other`` text is never a release of a device)."""
+    rule = RELEASE_RULES.get(os_family, ANY_RELEASE)
+    version = parse_version(text)
+    numbers = len(version.key[1])
+    train_ok = version.scheme is not Scheme.PAREN or version.train or not rule.paren_train
+    if version.scheme in rule.schemes and numbers >= rule.min_numbers and train_ok:
+        return version
+    what = f"an {rule.label} release" if rule.label else "a Cisco release"  # every label is read "an ..."
+    raise ReleaseError(f"{text.strip()[:64]!r} is not {what}; write it as Cisco does, e.g. {rule.example}")

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from portal.catalog.choices import FleetStatus
 from portal.catalog.selectors import status_q
+from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 
@@ -48,7 +49,7 @@ class DeviceFilter(django_filters.FilterSet):
     site = django_filters.CharFilter(field_name="site", lookup_expr="exact")
     role = django_filters.CharFilter(field_name="role", lookup_expr="exact")
     tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")
-    release = django_filters.CharFilter(field_name="current_release", lookup_expr="iexact", label="Release")
+    release = django_filters.CharFilter(method="by_release", label="Release")
     status = django_filters.ChoiceFilter(choices=FleetStatus.choices, method="by_status", label="Status")
     ordering = HostnameTieBreakOrdering(fields=SORTS, label="Sort")
 
@@ -72,6 +73,12 @@ class DeviceFilter(django_filters.FilterSet):
         """A serial number as typed or in capitals."""
         value = value.strip()
         return queryset.filter(serial__in={value, value.upper()}) if value else queryset
+
+    def by_release(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A release in any equivalent spelling (17.09.04a finds 17.9.4a): compared by its Cisco order key, which
+        equivalent spellings share, on the (release_key, hostname) index."""
+        value = value.strip()
+        return queryset.filter(release_key=release_sort_key(value)) if value else queryset
 
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A dashboard bucket."""

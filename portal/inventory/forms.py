@@ -6,53 +6,50 @@ from django import forms
 
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
-from portal.inventory.services.fields import HOSTNAME_RE, PID_RE, TAG_RE, split_tags
+from portal.inventory.services.devices import DeviceInvalid, device_input
+from portal.inventory.services.fields import COLUMNS, DEVICE_FIELDS, DeviceField, DeviceInput
 from portal.inventory.services.show import PLATFORMS
 
 
-class DeviceForm(forms.ModelForm):
-    """Create or edit one device; tags as one comma-separated field."""
+def _form_field(spec: DeviceField) -> forms.Field:
+    """A lax form field for one device field: the rules are applied by the one validation of every entry."""
+    attrs: dict[str, object] = {"required": True} if spec.required else {}
+    if spec.name == "os_family":
+        choices = [("", "guess from the PID"), *OsFamily.choices]
+        return forms.ChoiceField(label=spec.label, choices=choices, required=False, help_text=spec.doc)
+    if spec.name == "notes":
+        widget: forms.Widget = forms.Textarea(attrs={"rows": 3})
+    elif spec.name in ("memory_mb", "flash_mb"):
+        widget = forms.TextInput(attrs={**attrs, "inputmode": "numeric"})
+    else:
+        widget = forms.TextInput(attrs=attrs)
+    field = forms.CharField(label=spec.label, required=False, widget=widget, help_text=spec.doc, strip=False)
+    field.validators = []  # Django's own (null characters) would answer before the shared rules do
+    return field
 
-    tags_text = forms.CharField(label="Tags", required=False, help_text="Comma-separated, e.g. core, pci")
 
-    class Meta:
-        model = Device
-        fields = [
-            "hostname",
-            "pid",
-            "serial",
-            "current_release",
-            "running_image",
-            "os_family",
-            "site",
-            "role",
-            "notes",
-        ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+class DeviceForm(forms.Form):
+    """Create or edit one device: every field of DEVICE_FIELDS, tags as one comma-separated text."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+    def __init__(self, data: object = None, *, device: Device) -> None:
+        self.device = device
+        self.entry: DeviceInput | None = None
+        initial = {}
+        if device.pk:
+            initial = {name: getattr(device, name) for name in COLUMNS if name != "tags"}
+            initial["tags"] = ", ".join(t.name for t in device.tags.all())
+        super().__init__(data, initial=initial)
+        for spec in DEVICE_FIELDS:
+            self.fields[spec.name] = _form_field(spec)
 
-    def clean_hostname(self) -> str:
-        value = self.cleaned_data["hostname"].strip()
-        if not HOSTNAME_RE.fullmatch(value):
-            raise forms.ValidationError("Letters, digits, dots, dashes, underscores and colons only.")
-        return value
-
-    def clean_pid(self) -> str:
-        value = self.cleaned_data["pid"].strip()
-        if not PID_RE.fullmatch(value):
-            raise forms.ValidationError("Not a Cisco PID (no spaces).")
-        return value
-
-    def clean_tags_text(self) -> list[str]:
-        tags = split_tags(self.cleaned_data.get("tags_text", ""))
-        bad = [t for t in tags if not TAG_RE.fullmatch(t)]
-        if bad:
-            raise forms.ValidationError(f"Invalid tag {bad[0]!r}.")
-        return tags
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            self.entry = device_input(raw={name: cleaned.get(name, "") for name in COLUMNS}, device=self.device)
+        except DeviceInvalid as exc:
+            for column, message in exc.problems:
+                self.add_error(column if column in self.fields else None, message)
+        return cleaned
 
 
 class CsvImportForm(forms.Form):
@@ -76,10 +73,3 @@ class ShowVersionForm(forms.Form):
     site = forms.CharField(required=False)
     role = forms.CharField(required=False)
     tags = forms.CharField(required=False, help_text="Comma-separated")
-
-
-class OsFamilyField(forms.ChoiceField):
-    """OS family select (kept here for reuse by other forms)."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(choices=OsFamily.choices, **kwargs)

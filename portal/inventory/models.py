@@ -26,11 +26,14 @@ class Device(models.Model):
     hostname = models.CharField(max_length=255, unique=True)
     pid = models.CharField("PID", max_length=64, help_text="Cisco product ID, e.g. C9300-24P")
     serial = models.CharField("serial number", max_length=64, blank=True)
+    # Canonical spelling (portal.cisco.versions.read_release): 17.09.04a is stored as 17.9.4a.
     current_release = models.CharField(max_length=64, blank=True, help_text="As Cisco writes it, e.g. 17.9.4a")
     # current_release in Cisco order as text (portal.cisco.versionkey), so SQL can compare it with releases.
     release_key = models.CharField(max_length=255, blank=True, editable=False)
     running_image = models.CharField(max_length=255, blank=True, help_text="Image file name, e.g. cat9k_iosxe...bin")
     os_family = models.CharField("OS family", max_length=16, choices=OsFamily.choices, default=OsFamily.OTHER)
+    memory_mb = models.PositiveIntegerField("memory (MB)", null=True, blank=True, help_text="DRAM in megabytes")
+    flash_mb = models.PositiveIntegerField("flash (MB)", null=True, blank=True, help_text="Flash in megabytes")
     site = models.CharField(max_length=100, blank=True)
     role = models.CharField(max_length=100, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="devices")

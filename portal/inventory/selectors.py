@@ -85,20 +85,21 @@ def devices_csv_rows(queryset: QuerySet[Device]) -> Iterator[list[str]]:
     for device in rows.iterator(chunk_size=2000):
         rec = getattr(device, "recommendation", None)
         yield [
-            device.hostname,
-            device.pid,
-            device.serial,
-            device.current_release,
-            device.running_image,
-            device.get_os_family_display(),
-            device.site,
-            device.role,
-            ";".join(tag.name for tag in device.tags.all()),
-            device.notes,
+            *(_export_value(device, name) for name in COLUMNS),
             rec.target_release.version if rec and rec.target_release else "",
             rec.target_image.name if rec and rec.target_image else "",
             rec.reason_text if rec else "",
         ]
+
+
+def _export_value(device: Device, name: str) -> str:
+    """One column as the import reads it back (OS family as its label, tags joined by ;, empty for no value)."""
+    if name == "os_family":
+        return device.get_os_family_display()
+    if name == "tags":
+        return ";".join(tag.name for tag in device.tags.all())
+    value = getattr(device, name)
+    return "" if value is None else str(value)
 
 
 def distinct_values(field: str, limit: int = 500) -> list[str]:

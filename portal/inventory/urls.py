@@ -13,7 +13,7 @@ urlpatterns = [
     path("devices/import/", views.device_import_view, name="device-import"),
     path("devices/import/show-version/", views.device_import_show_view, name="device-import-show"),
     path("devices/import/netbox/", views.device_netbox_sync_view, name="device-netbox-sync"),
-    path("devices/<int:pk>/", views.device_detail_view, name="device-detail"),
-    path("devices/<int:pk>/edit/", views.device_edit_view, name="device-edit"),
-    path("devices/<int:pk>/delete/", views.device_delete_view, name="device-delete"),
+    path("devices/<device_id:pk>/", views.device_detail_view, name="device-detail"),
+    path("devices/<device_id:pk>/edit/", views.device_edit_view, name="device-edit"),
+    path("devices/<device_id:pk>/delete/", views.device_delete_view, name="device-delete"),
 ]

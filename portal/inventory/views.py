@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,9 +20,9 @@ from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
 from portal.inventory.models import Device
 from portal.inventory.selectors import device_detail, device_page, devices_csv_rows
 from portal.inventory.services.devices import device_delete, device_save
-from portal.inventory.services.fields import split_tags
+from portal.inventory.services.fields import DEVICE_FIELDS, split_tags
 from portal.inventory.services.imports import ImportFileError, devices_import_csv
-from portal.inventory.services.netbox import NetBoxError, netbox_sync, skipped_text
+from portal.inventory.services.netbox import CustomFields, NetBoxError, netbox_sync, skipped_text
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
 
 PAGE_SIZE = 50
@@ -76,13 +77,10 @@ def device_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _device_form(request: HttpRequest, device: Device) -> HttpResponse:
-    form = DeviceForm(request.POST or None, instance=device)
+    form = DeviceForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in DeviceForm.Meta.fields}
         created = device.pk is None
-        device = device_save(
-            device=device, values=values, tags=form.cleaned_data["tags_text"], source=DeviceSource.MANUAL
-        )
+        device = device_save(device=device, entry=form.entry, source=DeviceSource.MANUAL)
         messages.success(request, f"{device.hostname} {'created' if created else 'saved'}.")
         return redirect("inventory:device-detail", pk=device.pk)
     return render(request, "inventory/device_form.html", {"form": form, "device": device})
@@ -119,24 +117,14 @@ def _import_context(**forms: object) -> dict:
         "csv_form": CsvImportForm(),
         "show_form": ShowVersionForm(),
         "netbox_configured": bool(settings.PORTAL_NETBOX_URL),
+        "netbox_fields": CustomFields.from_settings(),
         "columns_doc": COLUMNS_DOC,
     }
     context.update(forms)
     return context
 
 
-COLUMNS_DOC = [
-    ("hostname", "required, unique; the key: a row with a known hostname updates that device"),
-    ("pid", "required; Cisco product ID, e.g. C9300-24P"),
-    ("serial", "serial number"),
-    ("current_release", "as Cisco writes it: 17.9.4a, 17.09.04a, 15.2(7)E8, 9.3(10), 9.16(4)19"),
-    ("running_image", "image file name, e.g. cat9k_iosxe.17.09.04a.SPA.bin"),
-    ("os_family", "IOS, IOS XE, NX-OS, ASA, AireOS, IOS XR or other; guessed when empty"),
-    ("site", "site name (standards can be scoped to it)"),
-    ("role", "role, e.g. access or core (standards can be scoped to it)"),
-    ("tags", "separated by ; or , e.g. pci;critical"),
-    ("notes", "free text"),
-]
+COLUMNS_DOC = [(spec.name, spec.doc) for spec in DEVICE_FIELDS]
 
 
 @permission_required("inventory.add_device", raise_exception=True)
@@ -199,9 +187,8 @@ def device_netbox_sync_view(request: HttpRequest) -> HttpResponse:
     except NetBoxError as exc:
         messages.error(request, f"NetBox sync failed: {exc}")
         return redirect("inventory:device-import")
-    messages.success(
-        request, f"NetBox: {result.seen} devices seen, {result.created} created, {result.updated} updated."
-    )
+    seen = f"{result.seen} device{pluralize(result.seen)} seen"
+    messages.success(request, f"NetBox: {seen}, {result.created} created, {result.updated} updated.")
     if result.skipped:
         messages.warning(request, f"Skipped {len(result.skipped)}: {skipped_text(result.skipped)}")
     return redirect(reverse("inventory:device-list") + "?ordering=-updated")

@@ -7,10 +7,9 @@ import pytest
 from portal.catalog import receivers
 from portal.catalog.models import Recommendation
 from portal.catalog.summary import fleet_generation
-from portal.inventory.models import Device
-from portal.inventory.services.devices import device_delete, device_save, devices_delete
+from portal.inventory.services.devices import device_delete, devices_delete
 from portal.inventory.services.imports import devices_import_csv
-from tests.factories_inventory import DeviceFactory, catalog_of
+from tests.factories_inventory import DeviceFactory, catalog_of, save_device
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +20,9 @@ def releases():
 
 
 def test_a_written_device_gets_its_recommendation_in_the_same_transaction(releases):
-    device = device_save(device=Device(), values={"hostname": "sw-1", "pid": "C9300-24P", "current_release": "17.3.8a"})
+    device = save_device(hostname="sw-1", pid="C9300-24P", current_release="17.3.8a")
     assert Recommendation.objects.get(device=device).target_release.version == "17.12.4"
-    device_save(device=device, values={"current_release": "17.12.4"})
+    save_device(device, current_release="17.12.4")
     assert Recommendation.objects.get(device=device).upgrade_available is False
 
 
@@ -42,7 +41,7 @@ def test_a_large_change_recomputes_the_whole_fleet_in_one_pass(releases, monkeyp
 
 
 def test_deletes_start_a_new_fleet_generation(releases):
-    device = device_save(device=Device(), values={"hostname": "sw-1", "pid": "C9300-24P"})
+    device = save_device(hostname="sw-1", pid="C9300-24P")
     before = fleet_generation()
     device_delete(device=device)
     after_one = fleet_generation()

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.cisco.versions import Scheme, Version, normalize, parse_version, sort_versions, version_key
+from portal.cisco.versions import (
+    ReleaseError,
+    Scheme,
+    Version,
+    normalize,
+    parse_version,
+    read_release,
+    sort_versions,
+    version_key,
+)
 
 # deadline=None: the machine is shared, and a slow example is not a failure of these properties.
 PROPERTY = settings(max_examples=150, deadline=None)
@@ -317,3 +326,60 @@ def test_zero_padded_image_name_versions_sort_like_release_versions() -> None:
     padded = [re.sub(r"[0-9]+", lambda m: m.group().zfill(2), text) for text in CAT9300_IOS_XE]
     assert padded[CAT9300_IOS_XE.index("17.9.4a")] == "17.09.04a"
     assert [normalize(text) for text in sort_versions(padded)] == CAT9300_IOS_XE
+
+
+# --- reading a device's release for its OS family -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "canonical"),
+    [
+        ("17.09.04a", "ios_xe", "17.9.4a"),
+        (" 17.9.4a ", "ios_xe", "17.9.4a"),
+        ("03.16.10.S", "ios_xe", "3.16.10.S"),
+        ("15.5(3)S10", "ios_xe", "15.5(3)S10"),
+        ("15.2(07)E08", "ios", "15.2(7)E8"),
+        ("12.4(25d)", "ios", "12.4(25d)"),
+        ("9.3(10)", "nx_os", "9.3(10)"),
+        ("7.0(3)I7(09)", "nx_os", "7.0(3)I7(9)"),
+        ("9.16(4)19", "asa", "9.16(4)19"),
+        ("7.2.5-208", "asa", "7.2.5-208"),
+        ("8.10.185.0", "aireos", "8.10.185.0"),
+        ("24.1.2", "ios_xr", "24.1.2"),
+        ("5.1.2.42", "other", "5.1.2.42"),
+        ("15.2(7)E8", "", "15.2(7)E8"),
+    ],
+)
+def test_read_release_gives_the_canonical_spelling(text, family, canonical):
+    assert str(read_release(text, family)) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "message"),
+    [
+        ("banana", "ios_xe", "'banana' is not an IOS XE release; write it as Cisco does, e.g. 17.9.4a"),
+        ("17.9.4", "ios", "not an IOS release; write it as Cisco does, e.g. 15.2(7)E8"),
+        ("9.3(10)", "ios_xe", "not an IOS XE release"),
+        ("17.3(1r)", "ios_xe", "not an IOS XE release"),  # a ROMMON release, not what the device runs
+        ("9.3.10", "nx_os", "e.g. 9.3(10)"),
+        ("8.10.185", "aireos", "e.g. 8.10.185.0"),
+        ("7.5", "ios_xr", "e.g. 7.5.2"),
+        ("17", "other", "'17' is not a Cisco release; write it as Cisco does, e.g. 17.9.4a or 15.2(7)E8"),
+        ("JuLy_TeSt(1.5E)", "other", "not a Cisco release"),
+        ("<img src=x onerror=alert(1)>", "ios_xe", "not an IOS XE release"),
+        ("17.9.4a\ninjected", "ios_xe", "not an IOS XE release"),
+    ],
+)
+def test_read_release_refuses_what_is_not_a_release_of_the_family(text, family, message):
+    with pytest.raises(ReleaseError) as caught:
+        read_release(text, family)
+    assert message in str(caught.value)
+
+
+@PROPERTY
+@given(st.one_of(ios().map(lambda case: (case[0], "ios")), nxos().map(lambda case: (case[0], "nx_os"))))
+def test_read_release_keeps_equivalent_spellings_as_one(case):
+    text, family = case
+    canonical = str(read_release(text, family))
+    assert read_release(canonical, family) == read_release(text, family)
+    assert canonical == normalize(text) and not re.search(r"(?<![0-9])0[0-9]", canonical)

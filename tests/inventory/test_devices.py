@@ -9,9 +9,9 @@ import pytest
 
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device
-from portal.inventory.services.devices import device_delete, device_save, devices_delete
+from portal.inventory.services.devices import device_delete, devices_delete
 from portal.inventory.services.imports import devices_import_csv
-from tests.factories_inventory import DeviceFactory, catalog_of
+from tests.factories_inventory import DeviceFactory, catalog_of, save_device
 
 pytestmark = pytest.mark.django_db
 
@@ -94,14 +94,14 @@ def test_create_edit_delete_pages(client, engineer):
             "pid": "C9300-24P",
             "current_release": "17.9.4",
             "os_family": "ios_xe",
-            "tags_text": "a, b",
+            "tags": "a, b",
         },
     )
     device = Device.objects.get(hostname="new-sw")
     assert response.status_code == 302 and sorted(device.tags.values_list("name", flat=True)) == ["a", "b"]
     assert hasattr(device, "recommendation")
     bad = client.post("/devices/new/", {"hostname": "new-sw", "pid": "C9300-24P", "os_family": "ios_xe"})
-    assert bad.status_code == 200 and "already exists" in bad.content.decode()
+    assert bad.status_code == 200 and "a device named new-sw exists already" in bad.content.decode()
     client.post(
         f"/devices/{device.pk}/edit/",
         {
@@ -109,7 +109,7 @@ def test_create_edit_delete_pages(client, engineer):
             "pid": "C9300-24P",
             "current_release": "17.12.4",
             "os_family": "ios_xe",
-            "tags_text": "",
+            "tags": "",
         },
     )
     device.refresh_from_db()
@@ -174,7 +174,7 @@ def test_list_counts_follow_changes_although_cached(client, engineer):
 
     assert total() == 3
     assert total() == 3
-    device_save(device=Device(), values={"hostname": "sw-new", "pid": "C9300-24P", "site": "ber1"})
+    save_device(hostname="sw-new", pid="C9300-24P", site="ber1")
     assert total() == 4
     device_delete(device=Device.objects.filter(site="ber1").first())
     assert total() == 3

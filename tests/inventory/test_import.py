@@ -37,7 +37,7 @@ def test_good_file_creates_devices_with_every_column():
     assert result.imported and result.created == 3 and result.updated == 0
     device = Device.objects.get(hostname="ber-acc-sw01")
     assert device.pid == "C9300-24P" and device.serial == "FCW2319L0BX"
-    assert device.current_release == "17.09.04a" and device.os_family == OsFamily.IOS_XE
+    assert device.current_release == "17.9.4a" and device.os_family == OsFamily.IOS_XE  # canonical spelling
     assert sorted(device.tags.values_list("name", flat=True)) == ["critical", "pci"]
     assert device.notes == "first floor" and device.source == DeviceSource.CSV
     assert Device.objects.get(hostname="ams-dc-leaf01").os_family == OsFamily.NX_OS  # guessed from the image

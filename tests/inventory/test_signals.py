@@ -10,10 +10,11 @@ import pytest
 from django.db import transaction
 
 from portal.inventory.models import Device
-from portal.inventory.services.devices import device_delete, device_save, devices_delete, devices_upsert
+from portal.inventory.services.devices import device_delete, devices_delete, devices_upsert
 from portal.inventory.services.fields import validate_device
 from portal.inventory.services.imports import devices_import_csv, devices_import_rows
 from portal.inventory.signals import devices_changed
+from tests.factories_inventory import save_device
 
 pytestmark = pytest.mark.django_db
 INVENTORY = Path(__file__).resolve().parents[2] / "portal" / "inventory"
@@ -34,8 +35,8 @@ def announced():
 
 
 def test_save_and_delete_of_one_device_are_announced(announced):
-    device = device_save(device=Device(), values={"hostname": "sw-1", "pid": "C9300-24P"})
-    device_save(device=device, values={"site": "ber1"})
+    device = save_device(hostname="sw-1", pid="C9300-24P")
+    save_device(device, site="ber1")
     device_id = device.pk
     device_delete(device=device)
     assert announced == [((device_id,), False, True), ((device_id,), False, True), ((device_id,), True, True)]

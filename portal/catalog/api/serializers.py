@@ -17,6 +17,7 @@ from portal.catalog.models import (
 )
 from portal.cisco.client import MAX_IMAGES
 from portal.core.sanitise import plain_text
+from portal.inventory.converters import MAX_DEVICE_ID
 
 
 class SoftwareTypeSerializer(serializers.ModelSerializer):
@@ -308,7 +309,9 @@ class ReportSerializer(serializers.Serializer):
 class FleetDownloadRequestSerializer(serializers.Serializer):
     """Devices by id, or every device matching device-list filters (e.g. {"status": "upgrade_available"})."""
 
-    device_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    device_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DEVICE_ID), required=False, max_length=200_000
+    )
     filters = serializers.DictField(child=serializers.CharField(), required=False)
 
     def validate(self, attrs: dict) -> dict:

@@ -17,8 +17,10 @@ urlpatterns = [
     path("catalog/report/", views.ReportView.as_view(), name="api-report"),
     path("catalog/fleet/download/", views.FleetDownloadView.as_view(), name="api-fleet-download"),
     path(
-        "devices/<int:pk>/recommendation/", views.DeviceRecommendationView.as_view(), name="api-device-recommendation"
+        "devices/<device_id:pk>/recommendation/",
+        views.DeviceRecommendationView.as_view(),
+        name="api-device-recommendation",
     ),
-    path("devices/<int:pk>/releases/", views.DeviceReleasesView.as_view(), name="api-device-releases"),
+    path("devices/<device_id:pk>/releases/", views.DeviceReleasesView.as_view(), name="api-device-releases"),
     *router.urls,
 ]

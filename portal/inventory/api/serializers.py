@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
-from portal.inventory.services.fields import HOSTNAME_RE, PID_RE, TAG_RE
+from portal.inventory.services.devices import DeviceInvalid, device_input
+from portal.inventory.services.fields import COLUMNS, DEVICE_FIELDS, MAX_MEGABYTES, DeviceField
 from portal.inventory.services.show import PLATFORMS
 
 
@@ -36,47 +37,61 @@ class RecommendationField(RecommendationSummarySerializer):
         return getattr(instance, "recommendation", None)
 
 
-class DeviceSerializer(serializers.ModelSerializer):
-    """A device; ``tags`` are names; ``recommendation`` is read-only (null until computed)."""
+@extend_schema_field({"type": "string", "enum": [value for value, _ in OsFamily.choices]})
+class OsFamilyField(serializers.CharField):
+    """An OS family slug (``ios_xe``); its label (``IOS XE``) is read too. Empty: guessed from the PID."""
 
-    hostname = serializers.CharField(max_length=255, validators=[RegexValidator(HOSTNAME_RE.pattern + r"\Z")])
-    pid = serializers.CharField(max_length=64, validators=[RegexValidator(PID_RE.pattern + r"\Z")])
-    os_family = serializers.ChoiceField(choices=OsFamily.choices, required=False)
-    tags = TagListField(
-        child=serializers.CharField(max_length=64, validators=[RegexValidator(TAG_RE.pattern + r"\Z")]),
-        required=False,
-    )
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_MEGABYTES, "nullable": True})
+class MegabytesField(serializers.Field):
+    """A size in megabytes, passed as given to the shared rules (which refuse "8 GB", -1 or 10**20 alike)."""
+
+    def to_internal_value(self, data: object) -> object:
+        return data
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
+def _input_field(spec: DeviceField) -> serializers.Field:
+    """A lax API field for one device field: the rules are applied by the one validation of every entry."""
+    if spec.name == "os_family":
+        return OsFamilyField(required=False, allow_blank=True, help_text=spec.doc)
+    if spec.name in ("memory_mb", "flash_mb"):
+        return MegabytesField(required=False, allow_null=True, help_text=spec.doc)
+    if spec.name == "tags":
+        return TagListField(child=serializers.CharField(allow_blank=True), required=False, help_text=spec.doc)
+    field = serializers.CharField(required=spec.required, allow_blank=not spec.required, trim_whitespace=False,
+                                  help_text=spec.doc)  # fmt: skip
+    field.validators = []  # DRF's own (null characters) would answer before the shared rules do
+    return field
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    """A device; ``tags`` are names; ``recommendation`` is read-only (null until computed). Input is checked by
+    the rules every entry shares (CSV, form, show version, NetBox): problems come back by field."""
+
     recommendation = RecommendationField(read_only=True, allow_null=True)
 
     class Meta:
         model = Device
-        fields = [
-            "id",
-            "hostname",
-            "pid",
-            "serial",
-            "current_release",
-            "running_image",
-            "os_family",
-            "site",
-            "role",
-            "tags",
-            "notes",
-            "source",
-            "netbox_id",
-            "created",
-            "updated",
-            "recommendation",
-        ]
+        fields = ["id", *COLUMNS, "source", "netbox_id", "created", "updated", "recommendation"]
         read_only_fields = ["source", "netbox_id", "created", "updated"]
 
-    def validate_hostname(self, value: str) -> str:
-        clash = Device.objects.filter(hostname=value)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError("A device with this hostname exists.")
-        return value
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields.update({spec.name: _input_field(spec) for spec in DEVICE_FIELDS})
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            entry = device_input(raw=attrs, device=self.instance)
+        except DeviceInvalid as exc:
+            problems: dict[str, list[str]] = {}
+            for column, message in exc.problems:
+                problems.setdefault(column, []).append(message)
+            raise serializers.ValidationError(problems) from None
+        return {"entry": entry}
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -143,8 +158,10 @@ class ShowFactsSerializer(serializers.Serializer):
     hostname = serializers.CharField()
     pid = serializers.CharField()
     serial = serializers.CharField()
-    current_release = serializers.CharField()
-    running_image = serializers.CharField()
+    current_release = serializers.CharField(help_text="canonical spelling, e.g. 17.9.4a")
+    running_image = serializers.CharField(help_text="empty when show version does not name it (install mode)")
+    memory_mb = serializers.IntegerField(allow_null=True, help_text="DRAM in megabytes, rounded down")
+    flash_mb = serializers.IntegerField(allow_null=True, help_text="flash in megabytes, rounded down")
     warnings = serializers.ListField(child=serializers.CharField())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -30,15 +32,14 @@ from portal.inventory.api.serializers import (
     ShowParseResultSerializer,
 )
 from portal.inventory.choices import DeviceSource
+from portal.inventory.converters import DEVICE_ID_REGEX
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
 from portal.inventory.selectors import device_list, devices_csv_rows, rows_in_order
 from portal.inventory.services.devices import device_delete, device_save
 from portal.inventory.services.imports import ImportFileError, ImportResult, devices_import_csv, devices_import_rows
-from portal.inventory.services.netbox import NetBoxError, netbox_sync
+from portal.inventory.services.netbox import NetBoxError, NetBoxNotConfigured, netbox_sync
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
-
-_EDITABLE = ["hostname", "pid", "serial", "current_release", "running_image", "os_family", "site", "role", "notes"]
 
 
 def _import_body(result: ImportResult) -> dict:
@@ -82,6 +83,7 @@ class DeviceViewSet(viewsets.ModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = DeviceFilter
     queryset = Device.objects.all()
+    lookup_value_regex = DEVICE_ID_REGEX  # a larger number is no device (and no integer the database can hold)
 
     def get_queryset(self):
         if self.action == "list":
@@ -96,9 +98,7 @@ class DeviceViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.get_serializer(devices, many=True).data)
 
     def _save(self, serializer: DeviceSerializer, device: Device) -> None:
-        data = serializer.validated_data
-        values = {name: data[name] for name in _EDITABLE if name in data}
-        saved = device_save(device=device, values=values, tags=data.get("tags"), source=DeviceSource.API)
+        saved = device_save(device=device, entry=serializer.validated_data["entry"], source=DeviceSource.API)
         serializer.instance = device_list(Device.objects.filter(pk=saved.pk)).get()
 
     def perform_create(self, serializer: DeviceSerializer) -> None:
@@ -186,7 +186,7 @@ class ShowParseView(APIView):
                 device = device_list(Device.objects.filter(pk=device_id)).get()
         except ShowParseError as exc:
             raise ServiceError(str(exc), code="unparseable") from None
-        facts_body = {**facts.as_row(), "platform": facts.platform, "warnings": list(facts.warnings)}
+        facts_body = dataclasses.asdict(facts)
         return Response(ShowParseResultSerializer({"facts": facts_body, "device": device, "created": created}).data)
 
 
@@ -198,7 +198,7 @@ class NetBoxSyncView(APIView):
     @extend_schema(
         summary="Sync devices from NetBox",
         request=NetBoxSyncRequestSerializer,
-        responses={200: NetBoxSyncResultSerializer, 502: ErrorSerializer},
+        responses={200: NetBoxSyncResultSerializer, 409: ErrorSerializer, 502: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         body = NetBoxSyncRequestSerializer(data=request.data)
@@ -206,6 +206,8 @@ class NetBoxSyncView(APIView):
         try:
             with transaction.atomic():
                 result = netbox_sync(filters=body.validated_data.get("filters"))
+        except NetBoxNotConfigured as exc:
+            raise ServiceError(str(exc), code="netbox_not_configured", status_code=409) from None
         except NetBoxError as exc:
             raise ServiceError(str(exc), code="netbox_unavailable", status_code=502) from None
         data = {

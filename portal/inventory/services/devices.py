@@ -7,7 +7,7 @@ that listen, never to the inventory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +18,20 @@ from portal.cisco.versionkey import release_sort_key
 from portal.core.signals import send_now
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.models import Device, Tag
-from portal.inventory.services.fields import DeviceInput
+from portal.inventory.services.fields import COLUMNS, DeviceInput, validate_device
 from portal.inventory.signals import devices_changed
 
 BATCH = 500
 Progress = Callable[[int, int], None]
-_EDITABLE = ("pid", "serial", "current_release", "running_image", "os_family", "site", "role", "notes")
+_EDITABLE = tuple(name for name in COLUMNS if name not in ("hostname", "tags"))
+
+
+class DeviceInvalid(ValueError):
+    """An entry for one device breaks the field rules; ``problems`` are (column, message) pairs."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{column}: {message}" for column, message in problems))
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -144,19 +152,38 @@ def table_statistics_refresh() -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def device_save(
-    *, device: Device, values: dict[str, Any], tags: Sequence[str] | None = None, source: str | None = None
-) -> Device:
-    """Create (``device.pk`` is None) or change one device from cleaned form/serializer values."""
+def device_input(*, raw: Mapping[str, Any], device: Device | None = None) -> DeviceInput:
+    """Check one device's entry from a form or the API (``device``: the one it changes, None or unsaved for a new
+    one) with the rules of every entry, and that its hostname is not another device's; raises DeviceInvalid."""
+    existing = None
+    if device is not None and device.pk is not None:
+        existing = {name: getattr(device, name) for name in ("hostname", "pid", "running_image", "os_family")}
+    entry, problems = validate_device(raw, existing=existing)
+    if entry is not None:
+        clash = Device.objects.filter(hostname=entry.hostname)
+        if device is not None and device.pk is not None:
+            clash = clash.exclude(pk=device.pk)
+        if clash.exists():
+            problems = [("hostname", f"a device named {entry.hostname} exists already")]
+    if problems:
+        raise DeviceInvalid(problems)
+    return entry
+
+
+def device_save(*, device: Device, entry: DeviceInput, source: str | None = None) -> Device:
+    """Create (``device.pk`` is None) or change one device from a checked entry (see :func:`device_input`)."""
     with transaction.atomic():
-        for name, value in values.items():
-            if name in ("hostname", *_EDITABLE):
+        device.hostname = entry.hostname
+        for name, value in entry.values.items():
+            if name in _EDITABLE:
                 setattr(device, name, value)
-        if source and device.pk is None:
+        if "os_family" not in entry.values and (device.pk is None or device.os_family == OsFamily.OTHER):
+            device.os_family = entry.guessed_os_family
+        if source:
             device.source = source
         device.save()
-        if tags is not None:
-            device_tags_replace(tags_by_device={device.pk: list(tags)})
+        if entry.tags is not None:
+            device_tags_replace(tags_by_device={device.pk: list(entry.tags)})
         devices_announce(device_ids=[device.pk])
     return device
 

@@ -1,29 +1,65 @@
-"""Device input as data: column names, the checks every entry path shares, and OS family inference."""
+"""Device input as data: the device's fields (defined once, for the form, the API, CSV and the import page), the
+one function that checks an entry whatever its source (form, API, CSV, show version, NetBox), and the OS family
+guess from the PID.
+
+Every rule is anchored (the whole value must match) and refuses rather than repairs: a value with a control
+character, markup in a name, or a release that is not a release of the device's OS family is an error naming
+the field, never silently cut or kept. A release is stored in its canonical spelling (``17.09.04a`` ->
+``17.9.4a``, see :func:`portal.cisco.versions.read_release`), so equivalent spellings are one release.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.cisco.versions import Scheme, parse_version
+from portal.cisco.versions import ReleaseError, Scheme, parse_version, read_release
 from portal.inventory.choices import OsFamily
 
-# The import/export columns, in file order. hostname and pid are required; the rest may be left out.
-COLUMNS = (
-    "hostname",
-    "pid",
-    "serial",
-    "current_release",
-    "running_image",
-    "os_family",
-    "site",
-    "role",
-    "tags",
-    "notes",
+
+@dataclass(frozen=True)
+class DeviceField:
+    """One field of a device entry: its name (the CSV column, form field and API key), label and meaning."""
+
+    name: str
+    label: str
+    doc: str
+    limit: int = 0  # most characters of a text field (0: not text)
+    required: bool = False
+
+
+MAX_MEGABYTES = 100_000_000  # 100 TB: above any device's memory or flash, below every integer column's limit
+DEVICE_FIELDS = (
+    DeviceField("hostname", "Hostname", "required, unique; the key: a known hostname updates that device", 255, True),
+    DeviceField("pid", "PID", "required; Cisco product ID, e.g. C9300-24P", 64, True),
+    DeviceField("serial", "Serial number", "serial number", 64),
+    DeviceField(
+        "current_release",
+        "Current release",
+        "as Cisco writes it: 17.9.4a (17.09.04a is read as 17.9.4a), 15.2(7)E8, 9.3(10), 9.16(4)19; "
+        "it must be a release of the device's OS family",
+        64,
+    ),
+    DeviceField(
+        "running_image", "Running image", "the image file name it boots, e.g. cat9k_iosxe.17.09.04a.SPA.bin", 255
+    ),
+    DeviceField(
+        "os_family", "OS family", "IOS, IOS XE, NX-OS, ASA, AireOS, IOS XR or other; guessed from the PID when empty"
+    ),
+    DeviceField("site", "Site", "site name (standards can be scoped to it)", 100),
+    DeviceField("role", "Role", "role, e.g. access or core (standards can be scoped to it)", 100),
+    DeviceField("memory_mb", "Memory (MB)", "DRAM in megabytes, a whole number, e.g. 8192"),
+    DeviceField("flash_mb", "Flash (MB)", "flash (bootflash) in megabytes, a whole number, e.g. 11000"),
+    DeviceField("tags", "Tags", "separated by ; or , e.g. pci;critical"),
+    DeviceField("notes", "Notes", "free text", 10_000),
 )
-REQUIRED = ("hostname", "pid")
+FIELDS = {f.name: f for f in DEVICE_FIELDS}
+COLUMNS = tuple(FIELDS)  # the import/export columns, in file order
+REQUIRED = tuple(f.name for f in DEVICE_FIELDS if f.required)
+LIMITS = {f.name: f.limit for f in DEVICE_FIELDS if f.limit}
 # Other spellings accepted in a CSV header (lower-cased, spaces and dashes as underscores).
 ALIASES = {
     "name": "hostname",
@@ -39,22 +75,29 @@ ALIASES = {
     "image_file": "running_image",
     "os": "os_family",
     "platform": "os_family",
+    "memory": "memory_mb",
+    "dram_mb": "memory_mb",
+    "flash": "flash_mb",
     "description": "notes",
-}
-LIMITS = {
-    "hostname": 255,
-    "pid": 64,
-    "serial": 64,
-    "current_release": 64,
-    "running_image": 255,
-    "site": 100,
-    "role": 100,
-    "notes": 10_000,
 }
 HOSTNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 PID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+=-]*")
-TAG_RE = re.compile(r"[\w.:/+-]{1,64}")
-IMAGE_RE = re.compile(r"[^\s/\\]+")
+SERIAL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+IMAGE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]*")
+TAG_RE = re.compile(r"(?!.*\.\.)\w[\w.:/+-]{0,63}")
+MEGABYTES_RE = re.compile(r"[0-9]{1,12}")
+_PATTERNS = {
+    "hostname": (HOSTNAME_RE, "letters, digits, dots, dashes, underscores and colons, starting with a letter or digit"),
+    "pid": (
+        PID_RE,
+        "not a Cisco PID (letters, digits and - _ . / + =, starting with a letter or digit), e.g. C9300-24P",
+    ),
+    "serial": (SERIAL_RE, "letters, digits and - _ . : /, starting with a letter or digit"),
+    "running_image": (IMAGE_RE, "a file name (letters, digits and - _ . + ~), e.g. cat9k_iosxe.17.09.04a.SPA.bin"),
+}
+# Characters no single-line value may hold: control and format characters (newlines, bidi overrides, zero-width),
+# line and paragraph separators; notes may hold newlines and tabs.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 _OS_WORDS = {
     "ios": OsFamily.IOS,
@@ -121,7 +164,8 @@ def split_tags(value: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class DeviceInput:
-    """One valid device entry: ``values`` holds only the columns given (others are left as they are on update)."""
+    """One valid device entry: ``values`` holds only the columns given (others are left as they are on update).
+    Made only by :func:`validate_device`, so holding one means every rule was applied."""
 
     hostname: str
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -129,58 +173,117 @@ class DeviceInput:
     guessed_os_family: str = OsFamily.OTHER  # used when the OS family was not given (new devices, or "other")
 
 
-def _text(raw: Mapping[str, Any], name: str) -> str:
-    value = raw.get(name)
-    return "" if value is None else " ".join(str(value).split()) if name != "notes" else str(value).strip()
+class _Problem(ValueError):
+    """One value breaks a rule (the message names what is expected)."""
 
 
-def _check(name: str, value: str) -> str | None:
-    """The problem with one value, or None."""
-    if len(value) > LIMITS.get(name, 10_000):
-        return f"longer than {LIMITS[name]} characters"
-    checks = {"hostname": HOSTNAME_RE, "pid": PID_RE, "running_image": IMAGE_RE}
-    if value and name in checks and not checks[name].fullmatch(value):
-        return {
-            "hostname": "only letters, digits, dots, dashes, underscores and colons, starting with a letter or digit",
-            "pid": "not a Cisco PID (letters, digits and - _ . / + =, no spaces)",
-            "running_image": "a file name without spaces or slashes",
-        }[name]
+def _forbidden(text: str, *, multiline: bool) -> str | None:
+    for char in text:
+        if multiline and char in "\n\r\t":
+            continue
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            return f"U+{ord(char):04X}"
     return None
 
 
-def validate_device(raw: Mapping[str, Any]) -> tuple[DeviceInput | None, list[tuple[str, str]]]:
-    """Check one entry (a CSV row, a JSON object); returns the input, or the problems as (column, message)."""
-    problems: list[tuple[str, str]] = []
+def _text(name: str, value: Any) -> str:
+    """A text value as given (stripped), refused when it is not text, too long, or holds control characters."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | dict | list | tuple | set):
+        raise _Problem("must be text")
+    text = str(value).strip()
+    limit = LIMITS.get(name, 0)
+    if limit and len(text) > limit:
+        raise _Problem(f"longer than {limit} characters")
+    if (char := _forbidden(text, multiline=name == "notes")) is not None:
+        raise _Problem(f"holds a control or invisible character ({char}); {'' if name == 'notes' else 'one line, '}"
+                       "printable characters only")  # fmt: skip
+    if name == "notes":
+        return text
+    text = " ".join(text.split())
+    if name in _PATTERNS and text:
+        pattern, expected = _PATTERNS[name]
+        if not pattern.fullmatch(text):
+            raise _Problem(expected)
+    elif name in ("site", "role") and ("<" in text or ">" in text):
+        raise _Problem("must not contain < or >")
+    return text
+
+
+def _megabytes(name: str, value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not MEGABYTES_RE.fullmatch(text) or not 1 <= int(text) <= MAX_MEGABYTES:
+        raise _Problem(f"a whole number of megabytes from 1 to {MAX_MEGABYTES}, e.g. 8192")
+    return int(text)
+
+
+def _os_family(name: str, value: Any) -> str:
+    text = _text(name, value)
+    family = os_family_from_text(text) if text else ""
+    if family is None:
+        labels = ", ".join(label for _, label in OsFamily.choices)
+        raise _Problem(f"unknown OS family {text!r} (one of {labels})")
+    return family
+
+
+def _tags(name: str, value: Any) -> tuple[str, ...]:
+    if value is not None and not isinstance(value, str | list | tuple):
+        raise _Problem("a list of tags, or one text separated by ; or ,")
+    tags = split_tags(value)
+    for tag in tags:
+        if not isinstance(tag, str) or _forbidden(tag, multiline=False) or not TAG_RE.fullmatch(tag):
+            raise _Problem(f"invalid tag {str(tag)[:70]!r} (up to 64 letters, digits and . : / + - _, no '..')")
+    return tuple(tags)
+
+
+_READERS: dict[str, Callable[[str, Any], Any]] = {"memory_mb": _megabytes, "flash_mb": _megabytes,
+                                                  "os_family": _os_family, "tags": _tags}  # fmt: skip
+
+
+def _read(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Each given column read by its own rule: (values, problems)."""
     values: dict[str, Any] = {}
-    for name in REQUIRED:
-        if not _text(raw, name):
-            problems.append((name, "required"))
+    problems: list[tuple[str, str]] = []
     for name in COLUMNS:
-        if name not in raw or name in ("tags", "os_family"):
-            continue
-        value = _text(raw, name)
-        if (problem := _check(name, value)) is not None:
-            problems.append((name, problem))
-        values[name] = value
-    if "os_family" in raw:
-        text = _text(raw, "os_family")
-        family = os_family_from_text(text) if text else None
-        if text and family is None:
-            labels = ", ".join(label for _, label in OsFamily.choices)
-            problems.append(("os_family", f"unknown OS family {text!r} (one of {labels})"))
-        values["os_family"] = family or ""
-    tags = None
-    if "tags" in raw:
-        tags = split_tags(raw.get("tags"))
-        bad = [t for t in tags if not TAG_RE.fullmatch(t)]
-        if bad:
-            problems.append(("tags", f"invalid tag {bad[0]!r} (up to 64 letters, digits and . : / + - _)"))
+        if name in raw:
+            try:
+                values[name] = _READERS.get(name, _text)(name, raw[name])
+            except _Problem as exc:
+                problems.append((name, str(exc)))
+    return values, problems
+
+
+def _release_family(values: Mapping[str, Any], existing: Mapping[str, Any], guess: str) -> str:
+    """The OS family a release is read in: the one given, else the device's own, else the guess."""
+    chosen = values.get("os_family") or existing.get("os_family") or OsFamily.OTHER
+    return guess if chosen == OsFamily.OTHER else chosen
+
+
+def validate_device(
+    raw: Mapping[str, Any], *, existing: Mapping[str, Any] | None = None
+) -> tuple[DeviceInput | None, list[tuple[str, str]]]:
+    """Check one entry (a CSV row, a JSON object, a form, parsed show version, a NetBox device): the input, or
+    the problems as (column, message). ``existing`` holds the current values of the device the entry changes,
+    for columns the entry leaves out (the API's PATCH): they still count for the required columns and for
+    reading the release in its OS family."""
+    existing = existing or {}
+    values, problems = _read(raw)
+    failed = {column for column, _ in problems}
+    problems += [(n, "required") for n in REQUIRED if n not in failed and not (values if n in raw else existing).get(n)]
+    known = {**existing, **{k: v for k, v in values.items() if v not in ("", None)}}
+    release = str(values.get("current_release") or "")
+    guess = infer_os_family(pid=known.get("pid", ""), release=release, image=known.get("running_image", ""))
+    if release and "current_release" not in failed:
+        try:
+            values["current_release"] = str(read_release(release, _release_family(values, existing, guess)))
+        except ReleaseError as exc:
+            problems.append(("current_release", str(exc)))
     if problems:
         return None, problems
+    tags = values.pop("tags", None)
     if not values.get("os_family"):
-        values.pop("os_family", None)
-    # Left out or blank: guessed, so the right parser and version rules apply (never over a value someone chose).
-    guess = infer_os_family(
-        pid=values.get("pid", ""), release=values.get("current_release", ""), image=values.get("running_image", "")
-    )
-    return DeviceInput(values["hostname"], values, tuple(tags) if tags is not None else None, guess), []
+        values.pop("os_family", None)  # left out or blank: guessed (never over a value someone chose)
+    return DeviceInput(values.get("hostname") or existing.get("hostname", ""), values, tags, guess), []

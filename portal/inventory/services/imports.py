@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.template.defaultfilters import pluralize
+
 from portal.inventory.choices import DeviceSource
 from portal.inventory.services.devices import Progress, devices_upsert
 from portal.inventory.services.fields import COLUMNS, REQUIRED, DeviceInput, header_name, validate_device
@@ -50,10 +52,12 @@ class ImportResult:
     @property
     def summary(self) -> str:
         """One line for messages and the command's output."""
+        problems, rows, skipped = len(self.errors), self.rows, self.skipped
         if not self.imported:
-            return f"Nothing imported: {len(self.errors)} problem(s) in {self.rows} row(s)."
+            return f"Nothing imported: {problems} problem{pluralize(problems)} in {rows} row{pluralize(rows)}."
         text = f"{self.created} created, {self.updated} updated"
-        return text + (f", {self.skipped} row(s) skipped" if self.skipped else "") + f" ({self.rows} rows)."
+        text += f", {skipped} row{pluralize(skipped)} skipped" if skipped else ""
+        return f"{text} ({rows} row{pluralize(rows)})."
 
 
 class ImportFileError(ValueError):

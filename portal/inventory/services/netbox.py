@@ -1,4 +1,5 @@
-"""Devices from NetBox (pynetbox): device type part number -> PID, a custom field or the platform -> release.
+"""Devices from NetBox (pynetbox): device type part number -> PID, a custom field or the platform -> release,
+custom fields -> memory and flash (megabytes).
 
 Repeatable: devices are matched by their NetBox id first (a rename in NetBox renames the device here), then by
 hostname, so a second sync updates instead of duplicating.
@@ -23,12 +24,36 @@ from portal.inventory.services.devices import devices_upsert
 from portal.inventory.services.fields import os_family_from_text, validate_device
 
 DEFAULT_RELEASE_FIELD = "software_version"
+DEFAULT_MEMORY_FIELD = "memory_mb"
+DEFAULT_FLASH_FIELD = "flash_mb"
 TIMEOUT = (5.0, 60.0)
 _VERSION_TOKEN = re.compile(r"[0-9][0-9A-Za-z.()_-]*")
 
 
 class NetBoxError(RuntimeError):
     """NetBox could not be reached or refused the request (the message never holds the token)."""
+
+
+class NetBoxNotConfigured(NetBoxError):
+    """No NetBox to sync from: PORTAL_NETBOX_URL is not set."""
+
+
+@dataclass(frozen=True)
+class CustomFields:
+    """The NetBox custom fields that hold a device's release, memory and flash."""
+
+    release: str = DEFAULT_RELEASE_FIELD
+    memory: str = DEFAULT_MEMORY_FIELD
+    flash: str = DEFAULT_FLASH_FIELD
+
+    @classmethod
+    def from_settings(cls) -> CustomFields:
+        """The names configured (PORTAL_NETBOX_RELEASE_FIELD, _MEMORY_FIELD, _FLASH_FIELD), else the defaults."""
+        return cls(
+            release=getattr(settings, "PORTAL_NETBOX_RELEASE_FIELD", "") or DEFAULT_RELEASE_FIELD,
+            memory=getattr(settings, "PORTAL_NETBOX_MEMORY_FIELD", "") or DEFAULT_MEMORY_FIELD,
+            flash=getattr(settings, "PORTAL_NETBOX_FLASH_FIELD", "") or DEFAULT_FLASH_FIELD,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,13 +91,13 @@ def release_from_platform(text: str) -> str:
     return found
 
 
-def _row(device: Any, part_numbers: dict[int, str], release_field: str) -> dict[str, Any]:
+def _row(device: Any, part_numbers: dict[int, str], fields: CustomFields) -> dict[str, Any]:
     device_type = getattr(device, "device_type", None)
     type_id = getattr(device_type, "id", None)
     platform = getattr(device, "platform", None)
     platform_text = " ".join(filter(None, [_name(platform, "name"), _name(platform, "slug")]))
     custom = getattr(device, "custom_fields", None) or {}
-    release = str(custom.get(release_field) or "").strip() or release_from_platform(_name(platform, "name"))
+    release = str(custom.get(fields.release) or "").strip() or release_from_platform(_name(platform, "name"))
     role = getattr(device, "role", None) or getattr(device, "device_role", None)
     row: dict[str, Any] = {
         "hostname": _name(device, "name"),
@@ -83,6 +108,9 @@ def _row(device: Any, part_numbers: dict[int, str], release_field: str) -> dict[
         "role": _name(role, "name"),
         "tags": [_name(tag, "name") for tag in (getattr(device, "tags", None) or [])],
     }
+    for column, name in (("memory_mb", fields.memory), ("flash_mb", fields.flash)):
+        if custom.get(name) not in (None, ""):
+            row[column] = custom[name]  # checked like every entry's value (a whole number of megabytes)
     family = os_family_from_text(_name(platform, "name")) or os_family_from_text(_name(platform, "slug"))
     if family is None and platform_text:
         family = next((f for word in platform_text.split() if (f := os_family_from_text(word))), None)
@@ -115,18 +143,20 @@ def _renames(by_id: dict[int, str]) -> None:
 
 
 def netbox_sync(
-    *, url: str = "", token: str = "", filters: dict[str, Any] | None = None, release_field: str = ""
+    *, url: str = "", token: str = "", filters: dict[str, Any] | None = None, fields: CustomFields | None = None
 ) -> SyncResult:
     """Create or update devices from NetBox's /api/dcim/devices/ (optionally filtered, e.g. {"site": "ber1"})."""
     url = url or settings.PORTAL_NETBOX_URL
     token = token or settings.PORTAL_NETBOX_TOKEN
     if not url:
-        raise NetBoxError("PORTAL_NETBOX_URL is not set.")
-    release_field = release_field or getattr(settings, "PORTAL_NETBOX_RELEASE_FIELD", "") or DEFAULT_RELEASE_FIELD
+        raise NetBoxNotConfigured(
+            "NetBox is not configured: set PORTAL_NETBOX_URL (and PORTAL_NETBOX_TOKEN) to sync devices from it."
+        )
+    fields = fields or CustomFields.from_settings()
     devices, part_numbers = _fetch(url, token, filters or {})
     entries, skipped, ids = [], [], {}
     for device in devices:
-        row = _row(device, part_numbers, release_field)
+        row = _row(device, part_numbers, fields)
         entry, problems = validate_device(row)
         if entry is None:
             label = row["hostname"] or f"NetBox device {getattr(device, 'id', '?')}"

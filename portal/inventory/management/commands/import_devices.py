@@ -8,14 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.inventory.services.fields import COLUMNS
 from portal.inventory.services.imports import ImportFileError, devices_import_csv
 
 
 class Command(BaseCommand):
     help = (
-        "Import devices from a CSV file (columns: hostname, pid, serial, current_release, running_image, "
-        "os_family, site, role, tags, notes). Known hostnames are updated. A file with a bad row is refused "
-        "whole, every problem listed by row and column, unless --skip-invalid is given."
+        f"Import devices from a CSV file (columns: {', '.join(COLUMNS)}). Known hostnames are updated. A file with "
+        "a bad row is refused whole, every problem listed by row and column, unless --skip-invalid is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
