@@ -196,3 +196,28 @@ def test_the_schema_documents_the_webhook_endpoints(api_as, administrator):
     create = schema["components"]["schemas"]["WebhookCreateRequest"]
     assert create["properties"]["secret"]["writeOnly"] is True
     assert "secret" not in schema["components"]["schemas"]["Webhook"]["properties"]
+
+
+def test_redeliver_queues_the_same_body_as_a_new_delivery(
+    api_as, administrator, allowed, django_capture_on_commit_callbacks
+):
+    client = api_as(administrator)
+    webhook_id = _create(client).data["id"]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = client.post(f"/api/v1/webhooks/{webhook_id}/test/").data["id"]
+        again = client.post(f"/api/v1/webhooks/deliveries/{first}/redeliver/")
+    assert again.status_code == 202 and again.data["id"] != first and len(queued) == 2
+    bodies = WebhookDelivery.objects.filter(pk__in=[first, again.data["id"]]).values_list("body", flat=True)
+    assert len(set(bodies)) == 1
+    client.delete(f"/api/v1/webhooks/{webhook_id}/")
+    gone = client.post(f"/api/v1/webhooks/deliveries/{first}/redeliver/")
+    assert gone.status_code == 409 and gone.data["code"] == "webhook_deleted"
+
+
+def test_webhook_list_queries_do_not_grow_with_rows(api_as, administrator, allowed, django_assert_max_num_queries):
+    client = api_as(administrator)
+    for n in range(6):
+        assert _create(client, name=f"hook-{n}").status_code == 201
+    with django_assert_max_num_queries(10):
+        answer = client.get("/api/v1/webhooks/")
+    assert answer.data["count"] == 6

@@ -116,3 +116,11 @@ def test_admin_masks_the_secret_and_applies_the_same_rules(admin_client, setting
     assert admin_client.post("/admin/webhooks/webhook/add/", add).status_code == 302
     created = Webhook.objects.get(name="new")
     assert created.secret == SECRET + "-new" and created.created_by.username == "adm"
+
+
+def test_the_webhook_list_page_queries_do_not_grow_with_rows(admin_client, allowed, django_assert_max_num_queries):
+    for n in range(6):
+        _webhook(name=f"hook-{n}")
+    with django_assert_max_num_queries(12):
+        page = admin_client.get("/webhooks/").content.decode()
+    assert page.count('id="webhook-') == 6 + 1  # six rows and the create form
