@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from downloads.choices import MOVING_STATES
 from downloads.models import DownloadJob, StoredImage
+from portal.catalog.selectors import devices_recommended_image
+from portal.inventory.models import Device
 
 
 def download_jobs_list(*, state: str = "", pid: str = "", query: str = "") -> QuerySet[DownloadJob]:
@@ -36,10 +38,6 @@ def stored_images_list(*, query: str = "") -> QuerySet[StoredImage]:
     return images.filter(name__icontains=query.strip()) if query else images
 
 
-def stored_image_devices(*, image: StoredImage) -> list:
-    """Devices whose recommendation points at this image (from the catalog app; empty while it is absent)."""
-    try:
-        from portal.catalog.selectors import devices_recommended_image
-    except ImportError:
-        return []
+def stored_image_devices(*, image: StoredImage) -> list[Device]:
+    """Devices whose recommendation points at this image (the first 200, as the catalog lists them)."""
     return list(devices_recommended_image(image_name=image.name)[:200])

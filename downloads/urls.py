@@ -17,4 +17,6 @@ urlpatterns = [
     path("downloads/images/<int:pk>/", views.image_detail, name="image-detail"),
     path("downloads/images/<int:pk>/file/", views.image_file, name="image-file"),
     path("d/<str:signed>/<str:name>", views.device_file, name="device-file"),
+    # The device list's and fleet report's action: its path stays where forms and bookmarks know it.
+    path("catalog/fleet/download/", views.fleet_download, name="fleet-download"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from downloads import selectors, services
 from downloads.choices import JobSource, JobState
-from downloads.forms import JobFilterForm, JobRequestForm
+from downloads.forms import FleetDownloadForm, JobFilterForm, JobRequestForm
+from downloads.messages import fleet_message
 from downloads.models import DownloadJob, StoredImage
 from downloads.serving import file_response
 from portal.core.links import device_url
+from portal.inventory.filters import DeviceFilter
+from portal.inventory.models import Device
 
 VIEW_JOB = "downloads.view_downloadjob"
 ADD_JOB = "downloads.add_downloadjob"
@@ -89,6 +92,31 @@ def job_request(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, "downloads:job-list"))
     messages.success(request, f"Download of {job.image_name} requested (job {job.pk}).")
     return redirect(job.get_absolute_url())
+
+
+@require_POST
+@permission_required(ADD_JOB, raise_exception=True)
+def fleet_download(request: HttpRequest) -> HttpResponse:
+    """Request the target images of the selected devices (or of all the device list's filters match): one job per
+    distinct image; the message links to the jobs."""
+    form = FleetDownloadForm(request.POST)
+    back = _safe_next(request, reverse("inventory:device-list"))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()) or "The selection could not be read.")
+        return redirect(back)
+    data = form.cleaned_data
+    if data["all_matching"]:
+        devices = DeviceFilter(QueryDict(data["query"]), queryset=Device.objects.all()).qs
+    else:
+        devices = Device.objects.filter(pk__in=[device.pk for device in data["device"]])
+    result = services.download_jobs_request_targets(
+        devices=devices,
+        requested_by=request.user,
+        source=JobSource.FLEET if data["all_matching"] else JobSource.DEVICES,
+    )
+    level = messages.success if result.jobs else messages.warning
+    level(request, fleet_message(result))
+    return redirect(back)
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""API shapes of jobs and stored images (download URLs and cloud tokens never appear here)."""
+"""API shapes of jobs, stored images and fleet requests (download URLs and cloud tokens never appear here)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from downloads.models import DownloadJob, StoredImage
 from portal.core.links import portal_url
+from portal.inventory.converters import MAX_DEVICE_ID
 
 
 class JobRequestSerializer(serializers.Serializer):
@@ -146,3 +147,45 @@ class DeviceLinkSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Under PORTAL_DEVICE_BASE_URL when set, else the request's Host header.")
     copy_command = serializers.CharField(help_text="The IOS command that copies the file to flash: on a device.")
     expires_in = serializers.IntegerField(help_text="Seconds the link stays valid.")
+
+
+class FleetDownloadRequestSerializer(serializers.Serializer):
+    """Devices by id, or every device matching device-list filters (e.g. {"status": "upgrade_available"})."""
+
+    device_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DEVICE_ID), required=False, max_length=200_000
+    )
+    filters = serializers.DictField(child=serializers.CharField(), required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs.get("device_ids") and attrs.get("filters") is None:
+            raise serializers.ValidationError("Give device_ids or filters.")
+        return attrs
+
+
+class FleetJobSerializer(_AbsoluteLinks, serializers.Serializer):
+    """One job a fleet request wrote (or found complete: an image already stored)."""
+
+    image_name = serializers.CharField()
+    job_id = serializers.IntegerField(source="pk")
+    url = serializers.SerializerMethodField()
+    state = serializers.CharField()
+
+    def get_url(self, job: DownloadJob) -> str:
+        return self._absolute(reverse("api-download-job-detail", args=[job.pk]))
+
+
+class FleetRefusalSerializer(serializers.Serializer):
+    """A target image the request rules refused, and why."""
+
+    image_name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class FleetDownloadResultSerializer(serializers.Serializer):
+    """One job per distinct target image of the devices asked about."""
+
+    jobs = FleetJobSerializer(many=True)
+    refused = FleetRefusalSerializer(many=True)
+    devices = serializers.IntegerField(help_text="Devices asked about.")
+    without_target = serializers.IntegerField(help_text="Devices among them with no target image.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -11,11 +11,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from downloads import services
 from downloads.api.serializers import (
     DeviceLinkSerializer,
     DownloadJobSerializer,
+    FleetDownloadRequestSerializer,
+    FleetDownloadResultSerializer,
     JobRequestSerializer,
     StoredImageSerializer,
 )
@@ -26,6 +29,8 @@ from portal.core.api.exceptions import ServiceError
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
 from portal.core.links import device_url
+from portal.inventory.filters import DeviceFilter
+from portal.inventory.models import Device
 
 VIEW_JOB = "downloads.view_downloadjob"
 CHANGE_JOB = "downloads.change_downloadjob"
@@ -159,3 +164,38 @@ class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         url = device_url(services.device_link_create(stored_image=self.get_object()), request)
         body = {"url": url, "copy_command": f"copy {url} flash:", "expires_in": services.links_max_age()}
         return Response(DeviceLinkSerializer(body).data)
+
+
+class FleetDownloadView(APIView):
+    """Request the target images of devices: one download job per distinct image."""
+
+    permission_classes = [needs("inventory.view_device", "downloads.add_downloadjob")]
+
+    @extend_schema(
+        summary="Download the target images of devices",
+        description="The catalog's recommendations say which image each device should run; one job is written per "
+        "distinct image (an image already stored completes at once). Images the request rules refuse are listed "
+        "in `refused`; the others still go.",
+        request=FleetDownloadRequestSerializer,
+        responses={202: FleetDownloadResultSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        body = FleetDownloadRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data.get("device_ids"):
+            devices = Device.objects.filter(pk__in=body.validated_data["device_ids"])
+        else:
+            query = QueryDict(mutable=True)
+            query.update(body.validated_data["filters"])
+            devices = DeviceFilter(query, queryset=Device.objects.all()).qs
+        result = services.download_jobs_request_targets(
+            devices=devices, requested_by=request.user, source=JobSource.API
+        )
+        data = {
+            "jobs": result.jobs,
+            "refused": [{"image_name": name, "reason": why} for name, why in result.refused],
+            "devices": result.devices,
+            "without_target": result.without_target,
+        }
+        answer = FleetDownloadResultSerializer(data, context={"request": request}).data
+        return Response(answer, status=status.HTTP_202_ACCEPTED)

@@ -2,9 +2,11 @@
 
 Split by subdomain: :mod:`.jobs` (requests, cancel, retry, compliance waits), :mod:`.authorize` (metadata and
 download URLs), :mod:`.run` (a task's run of one job, the transfer), :mod:`.recovery` (stale heartbeats,
-lost messages, old partial files), :mod:`.links` (signed device links).
+lost messages, old partial files), :mod:`.links` (signed device links), :mod:`.fleet` (the target images of
+many devices).
 """
 
+from downloads.services.fleet import FleetDownload, download_jobs_request_targets
 from downloads.services.jobs import (
     DownloadRequestInvalid,
     JobActionRefused,
@@ -12,7 +14,6 @@ from downloads.services.jobs import (
     download_job_request,
     download_job_retry,
     download_jobs_fail_waiting,
-    download_jobs_request_many,
     download_jobs_resume_waiting,
 )
 from downloads.services.links import device_link_create, device_link_resolve, links_max_age, links_valid_for
@@ -25,6 +26,7 @@ from downloads.services.recovery import (
 from downloads.services.run import download_job_run
 
 __all__ = [
+    "FleetDownload",
     "DownloadRequestInvalid",
     "JobActionRefused",
     "device_link_create",
@@ -35,7 +37,7 @@ __all__ = [
     "download_job_run",
     "download_jobs_fail_waiting",
     "download_jobs_reconcile",
-    "download_jobs_request_many",
+    "download_jobs_request_targets",
     "download_jobs_requeue_stale",
     "download_jobs_resume_waiting",
     "download_partials_sweep",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -177,41 +176,6 @@ def download_job_request(
             started_at=timezone.now(),
         )
     return DownloadJob.objects.get(pk=job.pk)
-
-
-@dataclass(frozen=True)
-class ImageRequest:
-    """One image to request in :func:`download_jobs_request_many`."""
-
-    pid: str
-    image_name: str
-    image_guid: str = ""
-    mdf_id: str = ""
-
-
-def download_jobs_request_many(
-    *, items: Sequence[ImageRequest], requested_by: Any = None, source: str = JobSource.DEVICES
-) -> list[DownloadJob]:
-    """One job per distinct (pid, image) of ``items`` (the target images of devices or of the fleet report)."""
-    seen: set[tuple[str, str]] = set()
-    jobs = []
-    with transaction.atomic():
-        for item in items:
-            key = (item.pid.strip(), item.image_name)
-            if key in seen:
-                continue
-            seen.add(key)
-            jobs.append(
-                download_job_request(
-                    pid=item.pid,
-                    image_name=item.image_name,
-                    image_guid=item.image_guid,
-                    mdf_id=item.mdf_id,
-                    requested_by=requested_by,
-                    source=source,
-                )
-            )
-    return jobs
 
 
 def download_job_cancel(*, job_id: int, reason: str = "Cancelled by a user.") -> DownloadJob:

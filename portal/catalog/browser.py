@@ -5,20 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 
 from portal.catalog.forms import ReleaseFilterForm
 from portal.catalog.models import Product, Release, SoftwareType
 from portal.catalog.selectors import ReleaseFilter, device_counts_by_release, releases_of_product
 from portal.inventory.models import Device
-
-
-def download_url() -> str:
-    """The downloads app's job-request URL, or "" while that app has not landed (no buttons then)."""
-    try:
-        return reverse("downloads:job-request")
-    except NoReverseMatch:
-        return ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +48,6 @@ def release_context(request: HttpRequest, product: Product, *, default_above: st
         "releases": releases,
         "release_filter": state.form,
         "above": state.filters.above,
-        "download_url": download_url(),
         "can_set_standard": request.user.has_perm("catalog.add_standardrelease"),
         "next_url": request.get_full_path(),
     }
@@ -67,5 +57,5 @@ def device_release_context(request: HttpRequest, device: Device) -> dict:
     """The device page's release browser: its product's releases above its current one unless asked otherwise."""
     product = Product.objects.filter(pid__iexact=device.pid).first()
     if product is None:
-        return {"product": None, "releases": [], "download_url": download_url()}
+        return {"product": None, "releases": []}
     return release_context(request, product, default_above=device.current_release)

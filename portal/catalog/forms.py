@@ -64,17 +64,3 @@ class ImageStatusForm(forms.Form):
         if not names or len(names) > 50:
             raise forms.ValidationError("Give between 1 and 50 image names.")
         return names
-
-
-class FleetDownloadForm(forms.Form):
-    """Request the target images of selected devices (or of every device the list's filters match)."""
-
-    device = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    all_matching = forms.BooleanField(required=False)
-    query = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        from portal.inventory.models import Device
-
-        self.fields["device"].queryset = Device.objects.all()

@@ -69,6 +69,47 @@ def devices_recommended_image(*, image_name: str) -> QuerySet[Device]:
     return Device.objects.filter(recommendation__target_image__name=image_name).order_by("hostname")
 
 
+@dataclass(frozen=True)
+class WantedImage:
+    """An image that devices' recommendations target, with what a download request of it needs."""
+
+    name: str
+    guid: str
+    pid: str
+    mdf_id: str
+
+
+@dataclass(frozen=True)
+class FleetTargets:
+    """The distinct target images of some devices, how many devices were asked about, how many have no target."""
+
+    images: tuple[WantedImage, ...]
+    devices: int
+    without_target: int
+
+
+def fleet_targets(devices: QuerySet[Device]) -> FleetTargets:
+    """Which images ``devices`` want: their recommendations' target images, one per image name (storage is
+    content-addressed, so one download serves every PID that runs the same file), in name order."""
+    rows = (
+        devices.filter(recommendation__target_image__isnull=False)
+        .order_by("recommendation__target_image__name", "pid")
+        .values_list(
+            "recommendation__target_image__name",
+            "recommendation__target_image__guid",
+            "recommendation__target_image__release__product__pid",
+            "recommendation__target_image__release__product__mdf_id",
+        )
+        .distinct()
+    )
+    images: dict[str, WantedImage] = {}
+    for name, guid, pid, mdf_id in rows:
+        images.setdefault(name, WantedImage(name, guid or "", pid, mdf_id or ""))
+    total = devices.count()
+    with_target = devices.filter(recommendation__target_image__isnull=False).count()
+    return FleetTargets(tuple(images.values()), total, total - with_target)
+
+
 def dashboard_counts(devices: QuerySet[Device] | None = None) -> dict[str, int]:
     """Total and per-bucket device counts in one aggregate query."""
     devices = Device.objects.all() if devices is None else devices

@@ -20,7 +20,6 @@ urlpatterns = [
     path("catalog/refresh/<int:pk>/retry/", views.refresh_retry_view, name="refresh-retry"),
     path("catalog/refresh/running-images/", views.running_images_check_view, name="running-images-check"),
     path("catalog/images/", views.image_lookup_view, name="image-lookup"),
-    path("catalog/fleet/download/", views.fleet_download_view, name="fleet-download"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("dashboard/export.csv", views.dashboard_export_view, name="dashboard-export"),
 ]

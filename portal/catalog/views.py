@@ -14,14 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.catalog.browser import release_context
 from portal.catalog.choices import FleetStatus, PairState, RefreshTrigger
-from portal.catalog.forms import FleetDownloadForm, ImageSearchForm, ImageStatusForm, StandardForm
+from portal.catalog.forms import ImageSearchForm, ImageStatusForm, StandardForm
 from portal.catalog.models import CatalogRefresh, ImageStatus, Product, StandardRelease
 from portal.catalog.selectors import (
     DASHBOARD_BUCKETS,
     product_page,
     report_csv_rows,
 )
-from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
 from portal.catalog.services.lookups import image_search, image_status_check
 from portal.catalog.services.refresh import (
     RefreshRefused,
@@ -224,28 +223,3 @@ def image_lookup_view(request: HttpRequest) -> HttpResponse:
             )
     context.update(search_form=search_form, status_form=status_form)
     return render(request, "catalog/image_lookup.html", context)
-
-
-@permission_required("downloads.add_downloadjob", raise_exception=True)
-@require_POST
-def fleet_download_view(request: HttpRequest) -> HttpResponse:
-    """Request the target images of the selected devices (or of all the list's filters match): one download
-    job per distinct image."""
-    form = FleetDownloadForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Select devices first.")
-        return redirect(_next(request, "inventory:device-list"))
-    if form.cleaned_data["all_matching"]:
-        from django.http import QueryDict
-
-        devices = DeviceFilter(QueryDict(form.cleaned_data["query"]), queryset=Device.objects.all()).qs
-    else:
-        devices = Device.objects.filter(pk__in=[d.pk for d in form.cleaned_data["device"]])
-    try:
-        source = "fleet" if form.cleaned_data["all_matching"] else "devices"
-        result = fleet_download_request(devices=devices, requested_by=request.user, source=source)
-    except FleetDownloadUnavailable as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, result.summary)
-    return redirect(_next(request, "inventory:device-list"))

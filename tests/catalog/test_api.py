@@ -141,20 +141,3 @@ def test_upstream_answers_keep_their_code_and_map_to_a_status(api_as, engineer, 
     upstream.sim.fault("metadata/images", kind="status", status=503, count=5)
     down = api.post("/api/v1/catalog/images/status/", {"image_names": ["x.bin"]}, format="json")
     assert down.status_code == 503 and down.json()["code"] == "API Maintenance/Service Unavailable", down.content
-
-
-def test_fleet_download_api(api_as, engineer, releases):
-    pytest.importorskip("downloads.services")
-    from django.contrib.auth.models import Permission
-
-    DeviceFactory.create_batch(3, current_release="17.3.8a")
-    recommendations_recompute()
-    engineer.user_permissions.add(
-        Permission.objects.get(content_type__app_label="downloads", codename="add_downloadjob")
-    )
-    response = api_as(engineer).post(
-        "/api/v1/catalog/fleet/download/", {"filters": {"status": "upgrade_available"}}, format="json"
-    )
-    assert response.status_code == 202, response.content
-    body = response.json()
-    assert [j["image_name"] for j in body["jobs"]] == ["cat9k_iosxe.17.12.4.SPA.bin"] and body["devices"] == 3

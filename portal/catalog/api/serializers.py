@@ -17,7 +17,6 @@ from portal.catalog.models import (
 )
 from portal.cisco.client import MAX_IMAGES
 from portal.core.sanitise import plain_text
-from portal.inventory.converters import MAX_DEVICE_ID
 
 
 class SoftwareTypeSerializer(serializers.ModelSerializer):
@@ -304,28 +303,3 @@ class ReportSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
     by_os_family = serializers.DictField()
     top_pids = serializers.ListField(child=serializers.DictField())
-
-
-class FleetDownloadRequestSerializer(serializers.Serializer):
-    """Devices by id, or every device matching device-list filters (e.g. {"status": "upgrade_available"})."""
-
-    device_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_DEVICE_ID), required=False, max_length=200_000
-    )
-    filters = serializers.DictField(child=serializers.CharField(), required=False)
-
-    def validate(self, attrs: dict) -> dict:
-        if not attrs.get("device_ids") and attrs.get("filters") is None:
-            raise serializers.ValidationError("Give device_ids or filters.")
-        return attrs
-
-
-class FleetJobSerializer(serializers.Serializer):
-    image_name = serializers.CharField()
-    job_id = serializers.IntegerField()
-
-
-class FleetDownloadResultSerializer(serializers.Serializer):
-    jobs = FleetJobSerializer(many=True)
-    devices = serializers.IntegerField()
-    without_target = serializers.IntegerField()

@@ -15,7 +15,6 @@ router.register("catalog/refreshes", views.RefreshViewSet, basename="api-refresh
 
 urlpatterns = [
     path("catalog/report/", views.ReportView.as_view(), name="api-report"),
-    path("catalog/fleet/download/", views.FleetDownloadView.as_view(), name="api-fleet-download"),
     path(
         "devices/<device_id:pk>/recommendation/",
         views.DeviceRecommendationView.as_view(),

@@ -1,7 +1,7 @@
 """The catalog API's views, one module per concern; ``urls.py`` names them from here."""
 
 from portal.catalog.api.views.devices import DeviceRecommendationView, DeviceReleasesView
-from portal.catalog.api.views.fleet import FleetDownloadView, RecommendationViewSet, ReportView
+from portal.catalog.api.views.fleet import RecommendationViewSet, ReportView
 from portal.catalog.api.views.products import ImageViewSet, ProductViewSet, ReleaseViewSet
 from portal.catalog.api.views.refreshes import RefreshViewSet
 from portal.catalog.api.views.standards import StandardViewSet
@@ -9,7 +9,6 @@ from portal.catalog.api.views.standards import StandardViewSet
 __all__ = [
     "DeviceRecommendationView",
     "DeviceReleasesView",
-    "FleetDownloadView",
     "ImageViewSet",
     "ProductViewSet",
     "RecommendationViewSet",

@@ -1,17 +1,14 @@
-"""Catalog API: recommendations, the fleet report and downloading the fleet's target images."""
+"""Catalog API: recommendations and the fleet report (downloading the fleet's target images is the downloads app's)."""
 
 from __future__ import annotations
 
-from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.catalog.api.serializers import (
-    FleetDownloadRequestSerializer,
-    FleetDownloadResultSerializer,
     RecommendationSerializer,
 )
 from portal.catalog.choices import FleetStatus
@@ -22,11 +19,8 @@ from portal.catalog.selectors import (
     dashboard_counts,
     report_csv_rows,
 )
-from portal.catalog.services.fleet import FleetDownloadUnavailable, fleet_download_request
 from portal.catalog.summary import fleet_summary
-from portal.core.api.exceptions import ServiceError
 from portal.core.api.permissions import needs
-from portal.core.api.schemas import ErrorSerializer
 from portal.core.counts import CachedCount
 from portal.core.streaming import csv_stream
 from portal.inventory.filters import DeviceFilter
@@ -98,34 +92,3 @@ class ReportView(APIView):
             "top_pids": dashboard_by_pid(devices),
         }
         return Response(body)
-
-
-class FleetDownloadView(APIView):
-    """Request the target images of devices: one download job per distinct image."""
-
-    permission_classes = [needs("inventory.view_device", "downloads.add_downloadjob")]
-
-    @extend_schema(
-        summary="Download the target images of devices",
-        request=FleetDownloadRequestSerializer,
-        responses={202: FleetDownloadResultSerializer, 400: ErrorSerializer, 503: ErrorSerializer},
-    )
-    def post(self, request: Request) -> Response:
-        body = FleetDownloadRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        if body.validated_data.get("device_ids"):
-            devices = Device.objects.filter(pk__in=body.validated_data["device_ids"])
-        else:
-            query = QueryDict(mutable=True)
-            query.update(body.validated_data["filters"])
-            devices = DeviceFilter(query, queryset=Device.objects.all()).qs
-        try:
-            result = fleet_download_request(devices=devices, requested_by=request.user, source="api")
-        except FleetDownloadUnavailable as exc:
-            raise ServiceError(str(exc), code="downloads_unavailable", status_code=503) from None
-        data = {
-            "jobs": [{"image_name": n, "job_id": j} for n, j in result.jobs],
-            "devices": result.devices,
-            "without_target": result.without_target,
-        }
-        return Response(FleetDownloadResultSerializer(data).data, status=status.HTTP_202_ACCEPTED)

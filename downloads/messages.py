@@ -1,0 +1,42 @@
+"""Messages of the downloads pages that say what was done, with links to it."""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import pluralize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from downloads.services import FleetDownload
+
+_LINKED_JOBS = 10  # more jobs than this: the jobs list is the place to see them
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 download", "3 downloads" (nouns with a plain -s plural)."""
+    return f"{count} {noun}{pluralize(count)}"
+
+
+def fleet_message(result: FleetDownload) -> SafeString:
+    """What a fleet request did, in a sentence or three, each job linked to its page."""
+    text = format_html(
+        "{} requested for {}",
+        counted(len(result.jobs), "download"),
+        counted(result.devices, "device"),
+    )
+    if result.jobs:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">job {}</a> ({})',
+            ((job.get_absolute_url(), job.pk, job.image_name) for job in result.jobs[:_LINKED_JOBS]),
+        )
+        more = len(result.jobs) - _LINKED_JOBS
+        text = format_html("{}: {}{}.", text, links, f" and {more} more" if more > 0 else "")
+    else:
+        text = format_html("{}.", text)
+    if result.without_target:
+        verb = "has" if result.without_target == 1 else "have"
+        text = format_html("{} {} no target image.", text, f"{counted(result.without_target, 'device')} {verb}")
+    if result.refused:
+        refused = format_html_join("; ", "{} ({})", result.refused[:5])
+        text = format_html("{} Refused: {}.", text, refused)
+    return text
