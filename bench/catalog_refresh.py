@@ -1,10 +1,12 @@
 """A catalog refresh of 10,000 devices over 300 distinct (PID, release) pairs against the simulator at 5 QPS.
 
 Generates a catalog (catalog_build.generate, small images), starts the simulator with ``--qps 5``, writes the
-devices into a fresh database under var/bench/refresh/, starts real Celery workers (Redis broker when
-redis-server is installed, else the embedded one) and runs ``catalog_refresh_start`` - the same fan-out the page,
-the API and the nightly beat entry use. Prints upstream calls (from the simulator's request log and from the
-refresh row), rate-limit refusals, wall time and the ideal wall time (calls / QPS). No asserts.
+devices into a fresh database under var/bench/refresh/, queues ``catalog_refresh_start`` - the same fan-out the
+page, the API and the nightly beat entry use (new devices may already have queued it: their pairs join one
+refresh) - then starts real Celery workers (Redis broker when redis-server is installed, else the embedded one)
+and waits for them to say they are ready. Prints the pairs and PIDs, upstream calls (from the simulator's request
+log and from the refresh row), rate-limit refusals, the refresh's wall time (from its dispatch to its last pair,
+as the rows record them) and the ideal wall time (calls / QPS). No asserts.
 
     .venv/bin/python bench/catalog_refresh.py [--devices 10000] [--pairs 300] [--qps 5] [--workers 4]
 """
@@ -26,8 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench" / "refresh"
 sys.path.insert(0, str(ROOT))
 
-from portal.cisco.simulator import catalog_build  # noqa: E402
-from tests.fixtures.simulator import Simulator, start_simulator  # noqa: E402
+try:
+    import celery  # noqa: F401 - the workers need it
+    import django  # noqa: F401
+    import requests  # noqa: F401
+
+    from portal.cisco.simulator import catalog_build
+    from tests.fixtures.simulator import Simulator, start_simulator
+except ImportError as missing:  # one line, not a traceback: the bench runs in Depot's virtualenv
+    sys.exit(
+        f"bench/catalog_refresh.py needs Depot's requirements ({missing.name} is missing): run it with "
+        "`.venv/bin/python` after `python3 depot.py test` (or `.venv/bin/pip install -r requirements-dev.txt`)"
+    )
 
 PIDRELEASE = "/software/v4.0/metadata/pidrelease"
 
@@ -55,19 +67,38 @@ def build_catalog(pairs: int, seed: int) -> tuple[Path, list[tuple[str, str, str
     return path, chosen[:pairs]
 
 
+def wait_until(ready, what: str, timeout: float = 60) -> None:
+    """Poll ``ready()`` every 50 ms until it is true; exit with one line after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            sys.exit(f"bench/catalog_refresh.py: {what} not ready after {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def start_redis() -> tuple[subprocess.Popen | None, str]:
     if not shutil.which("redis-server"):
+        print("redis-server not found: the embedded broker is used (install redis-server for the production one)")
         return None, ""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own command line
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
-    time.sleep(0.5)
+    wait_until(lambda: answers(port), "redis-server")
     return process, f"redis://127.0.0.1:{port}"
 
 
-def environment(sim: Simulator, qps: float, redis_url: str) -> dict[str, str]:
+def environment(sim: Simulator, qps: float, redis_url: str, margin: float | None) -> dict[str, str]:
     env = {
         "PORTAL_VAR_DIR": str(VAR),
         "DATABASE_URL": f"sqlite:///{VAR / 'depot.sqlite3'}",
@@ -81,6 +112,8 @@ def environment(sim: Simulator, qps: float, redis_url: str) -> dict[str, str]:
     }
     if redis_url:
         env.update({"CELERY_BROKER_URL": f"{redis_url}/0", "CACHE_URL": f"{redis_url}/1"})
+    if margin is not None:
+        env["PORTAL_UPSTREAM_QPS_MARGIN"] = str(margin)
     return env
 
 
@@ -111,14 +144,22 @@ def write_devices(devices: int, pairs: list[tuple[str, str, str]], seed: int) ->
 
 
 def start_workers(env: dict[str, str], count: int) -> subprocess.Popen:
-    log = open(VAR / "worker.log", "wb")  # noqa: SIM115 - closed with the process
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-Q",
+    """Start the workers and return once their log says "ready" (they connected and forked their pool)."""
+    log_path = VAR / "worker.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "info", "-Q",
                env["PORTAL_CELERY_QUEUE"], f"--concurrency={count}", "--without-gossip", "--without-mingle",
                "--pool=prefork"]  # fmt: skip
     process = subprocess.Popen(  # noqa: S603 - our own command line
         command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    time.sleep(4)  # the worker connects and forks its pool
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            sys.exit(f"bench/catalog_refresh.py: the Celery worker exited; see {log_path}")
+        return b"ready." in log_path.read_bytes()
+
+    wait_until(ready, "the Celery worker")
     return process
 
 
@@ -133,6 +174,37 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+def report(args: argparse.Namespace, refresh, sim: Simulator, redis: bool) -> None:
+    """Print the figures (from the simulator's log and the refresh's rows)."""
+    log = [entry for entry in sim.log() if entry["path"] == PIDRELEASE]
+    refused = [e for e in sim.log() if e["status"] in (403, 429)]
+    pairs = refresh.pairs.all()
+    pids = len({p.pid for p in pairs})
+    own = sum(1 for p in pairs if p.answered_by_id is None and p.calls)
+    shared = sum(1 for p in pairs if p.answered_by_id is not None)
+    wall = (refresh.finished_at - refresh.started_at).total_seconds()
+    ideal = len(log) / args.qps
+    margin = "Depot's default" if args.margin is None else f"{args.margin} s"
+    print(f"devices {args.devices}, simulator --qps {args.qps}, PORTAL_UPSTREAM_QPS {args.qps}, margin {margin}")
+    print(f"workers: {args.workers} Celery processes, broker {'Redis' if redis else 'embedded (filesystem)'}")
+    print(f"distinct (PID, release) pairs {refresh.pairs_total}")
+    print(f"distinct PIDs {pids}")
+    no_data = sum(1 for p in pairs if p.state == "no_data")
+    print(
+        f"refresh #{refresh.pk}: {refresh.state}, pairs done {refresh.pairs_done}, failed {refresh.pairs_failed}, "
+        f"nothing above the current release {no_data}"
+    )
+    print(f"pairs answered by a shared query {shared}; pairs that asked (each PID's lowest, and pairs the shared")
+    print(f"  answer did not list) {own}")
+    print(f"upstream calls (simulator log): {len(log)} = {own} first pages + {len(log) - own} extra pages")
+    print(f"upstream calls (refresh row):   {refresh.calls}")
+    print(f"rate-limit refusals (403/429):  {len(refused)}")
+    times = sorted(entry["time"] for entry in log)
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    print(f"wall time:  {wall:.1f} s (dispatch to last pair); first to last upstream call {span:.1f} s")
+    print(f"ideal wall: {ideal:.1f} s (calls / QPS); wall is {wall / ideal:.3f}x ideal")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=10_000)
@@ -140,6 +212,9 @@ def main() -> None:
     parser.add_argument("--qps", type=float, default=5)
     parser.add_argument("--workers", type=int, default=4, help="Celery worker processes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--margin", type=float, default=None, help="PORTAL_UPSTREAM_QPS_MARGIN in seconds (Depot's default: 0.1)"
+    )
     args = parser.parse_args()
 
     VAR.mkdir(parents=True, exist_ok=True)
@@ -149,45 +224,22 @@ def main() -> None:
     workers = None
     try:
         sim = Simulator(server.url)
-        env = environment(sim, args.qps, redis_url)
+        env = environment(sim, args.qps, redis_url, args.margin)
         prepare_database(env)
         os.environ.update(env)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-        import django
-
         django.setup()
         from portal.catalog.models import CatalogRefresh
         from portal.catalog.services.refresh import catalog_refresh_start
 
         write_devices(args.devices, pairs, args.seed)
-        workers = start_workers(env, args.workers)
-        sim.reset()
-        started = time.monotonic()
+        sim.reset()  # the log holds the refresh's calls only
         refresh, _ = catalog_refresh_start()
-        while True:
-            refresh = CatalogRefresh.objects.get(pk=refresh.pk)
-            if refresh.finished:
-                break
+        workers = start_workers(env, args.workers)
+        while not refresh.finished:
             time.sleep(0.1)
-        wall = time.monotonic() - started
-        log = [entry for entry in sim.log() if entry["path"] == PIDRELEASE]
-        refused = [e for e in sim.log() if e["status"] in (403, 429)]
-        extra_pages = log and len(log) - refresh.pairs_total
-        ideal = len(log) / args.qps
-        print(
-            f"devices {args.devices}, distinct (PID, release) pairs {refresh.pairs_total}, simulator --qps {args.qps}"
-        )
-        print(f"workers: {args.workers} Celery processes, broker {'Redis' if redis else 'embedded (filesystem)'}")
-        no_data = refresh.pairs.filter(state="no_data").count()
-        print(
-            f"refresh #{refresh.pk}: {refresh.state}, pairs done {refresh.pairs_done}, failed {refresh.pairs_failed}, "
-            f"nothing above the current release {no_data}"
-        )
-        print(f"upstream calls (simulator log): {len(log)} = {refresh.pairs_total} pairs + {extra_pages} extra pages")
-        print(f"upstream calls (refresh row):   {refresh.calls}")
-        print(f"rate-limit refusals (403/429):  {len(refused)}")
-        print(f"wall time:  {wall:.1f} s")
-        print(f"ideal wall: {ideal:.1f} s (calls / QPS); wall is {100 * (wall / ideal - 1):+.1f}% of ideal")
+            refresh = CatalogRefresh.objects.get(pk=refresh.pk)
+        report(args, refresh, sim, bool(redis))
     finally:
         stop(workers)
         stop(redis)

@@ -244,7 +244,7 @@ class CatalogRefresh(models.Model):
 class CatalogRefreshPair(models.Model):
     """One (PID, current release) of a refresh: its pages, records and error.
 
-    Pairs of one PID and train share one "above" query from the lowest release; a pair answered by another
+    Pairs of one PID share one "above" query from the lowest release; a pair answered by another
     pair's query points at it with ``answered_by`` and counts no calls of its own.
     """
 

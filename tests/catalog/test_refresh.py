@@ -1,4 +1,4 @@
-"""Catalog refresh against the simulator over real HTTP: one query per PID and train (and page), rows upserted
+"""Catalog refresh against the simulator over real HTTP: one query per PID (and page), rows upserted
 with fetched_at and metadataTransId, progress on the rows, and the same through a real Celery worker."""
 
 from __future__ import annotations

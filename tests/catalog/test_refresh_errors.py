@@ -155,3 +155,14 @@ def test_pairs_asked_for_while_a_refresh_runs_join_it():
         "17.9.4",
     }
     assert CatalogRefresh.objects.count() == 1
+
+
+def test_every_answer_counts_as_a_call_retries_included(upstream):
+    DeviceFactory(pid="C9300-24P", current_release="17.3.8a")
+    upstream.sim.fault("metadata/pidrelease", kind="status", status=503, count=2)
+    refresh = _run()
+
+    assert refresh.state == RefreshState.DONE
+    statuses = [entry["status"] for entry in upstream.sim.log() if entry["path"] == PIDRELEASE]
+    assert statuses == [503, 503, 200]  # the client retried the two maintenance answers
+    assert refresh.calls == refresh.pairs.get().calls == 3

@@ -1,6 +1,6 @@
 """Catalog refresh: ask metadata/pidrelease ("above") about distinct (PID, current release) pairs of the inventory.
 
-A refresh is written with its pairs, then fanned out on commit, one task per PID (the pairs of a PID's train share
+A refresh is written with its pairs, then fanned out on commit, one task per PID (the pairs of a PID share
 one query: :mod:`portal.catalog.services.refresh_run`). At most one refresh is active (queued or running, held by
 ``CatalogRefresh.active_slot``): pairs asked for meanwhile - the nightly run, new devices, "retry the failed
 pairs" - join it instead of asking the same questions twice at once, and are never lost because it is already

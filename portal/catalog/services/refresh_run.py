@@ -1,10 +1,10 @@
-"""Running the pairs of one PID in a refresh: one shared "above" query per train, a query of its own where the
-shared answer does not reach.
+"""Running the pairs of one PID in a refresh: one shared "above" query from the lowest release, a query of its own
+for a pair the shared answer does not reach.
 
-Why sharing is safe: "above R" answers every release newer than R. For a higher release S of the same train that
-this answer lists, "above S" is exactly the part of the answer newer than S, so the pair (PID, S) needs no call
-of its own. A pair whose release the answer does not list (another train, another software type, a release the
-upstream no longer publishes) cannot be derived and gets its own query: no device loses data.
+Why sharing is safe: "above R" answers every release newer than R. For a higher release S that this answer lists,
+"above S" is exactly the part of the answer newer than S, so the pair (PID, S) needs no call of its own. A pair
+whose release the answer does not list (another train or software type the upstream kept out of that answer, a
+release it no longer publishes) cannot be derived and gets its own query: no device loses data.
 
 Invariant: a run works only on the pairs it claimed (queued -> running by compare-and-set, or running past its
 lease when the worker that had it died), and every claimed pair is finished and counted exactly once.
@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+import requests
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -37,6 +41,7 @@ PER_PAGE = 25  # the spec's maximum: fewest calls
 # A pair left "running" longer than this was lost with its worker; a redelivered task may take it over.
 PAIR_LEASE = dt.timedelta(minutes=15)
 PID_UNKNOWN = "NO_DATA_FOUND_FOR_PID"
+PIDRELEASE_PATH = "/metadata/pidrelease"
 
 
 @dataclass
@@ -77,39 +82,67 @@ def _claim(pair_id: int) -> CatalogRefreshPair | None:
     return CatalogRefreshPair.objects.get(pk=pair_id)
 
 
+class _Answers(threading.local):
+    """How many HTTP answers to metadata/pidrelease this thread received while counting (None: not counting)."""
+
+    count: int | None = None
+
+
+_answers = _Answers()
+
+
+def _count_answer(response: requests.Response, *args: object, **kwargs: object) -> None:
+    if _answers.count is not None and urlsplit(response.url).path.endswith(PIDRELEASE_PATH):
+        _answers.count += 1
+
+
+@contextmanager
+def _counting_answers(session: requests.Session) -> Iterator[_Answers]:
+    """Count the answers the upstream sends this thread, retried attempts included (a 503 or a rate-limit refusal
+    is an answer; a refused connection is none), with a response hook on the client's session."""
+    if _count_answer not in session.hooks["response"]:
+        session.hooks["response"].append(_count_answer)
+    _answers.count = 0
+    try:
+        yield _answers
+    finally:
+        _answers.count = None
+
+
 def _walk(pair: CatalogRefreshPair, changes: list[Change]) -> Answer:
     """Query every page of "above" the pair's release, storing each page as it arrives; errors end up on the answer.
 
-    Only queries the upstream answered are counted (a refused connection reached nobody)."""
+    ``calls`` counts what reached the upstream: every HTTP answer, retries included; a refused connection is none."""
     client = get_client()
     answer = Answer()
     page_index = 1
-    while True:
-        try:
-            page = client.releases(
-                pid=pair.pid,
-                current_release=pair.current_release,
-                output_release=OUTPUT_RELEASE,
-                page_index=page_index,
-                per_page=PER_PAGE,
-            )
-        except AsdError as exc:
-            answer.calls += exc.http_status is not None
-            # NO_DATA_FOUND past page 1: fewer pages than announced, the walk is complete.
-            if not (isinstance(exc, NoDataFound) and page_index > 1 and exc.code != PID_UNKNOWN):
-                answer.error = exc
-            return answer
-        answer.calls += 1
-        stored = catalog_records_store(records=page.records, fetched_at=page.received_at)
-        changes.extend(stored.changes)
-        answer.records += len(page.records)
-        for record in page.records:
-            answer.listed.setdefault(parse_version(record.version).normalized, parse_version(record.version))
-        # Progress on the row while a long pair runs (one small write per page).
-        CatalogRefreshPair.objects.filter(pk=pair.pk).update(calls=answer.calls, records=answer.records)
-        if not page.has_next or not page.records:
-            return answer
-        page_index = page.pagination.page_index + 1
+    with _counting_answers(client.session) as answered:
+        while True:
+            try:
+                page = client.releases(
+                    pid=pair.pid,
+                    current_release=pair.current_release,
+                    output_release=OUTPUT_RELEASE,
+                    page_index=page_index,
+                    per_page=PER_PAGE,
+                )
+            except AsdError as exc:
+                answer.calls = answered.count or 0
+                # NO_DATA_FOUND past page 1: fewer pages than announced, the walk is complete.
+                if not (isinstance(exc, NoDataFound) and page_index > 1 and exc.code != PID_UNKNOWN):
+                    answer.error = exc
+                return answer
+            answer.calls = answered.count or 0
+            stored = catalog_records_store(records=page.records, fetched_at=page.received_at)
+            changes.extend(stored.changes)
+            answer.records += len(page.records)
+            for record in page.records:
+                answer.listed.setdefault(parse_version(record.version).normalized, parse_version(record.version))
+            # Progress on the row while a long pair runs (one small write per page).
+            CatalogRefreshPair.objects.filter(pk=pair.pk).update(calls=answer.calls, records=answer.records)
+            if not page.has_next or not page.records:
+                return answer
+            page_index = page.pagination.page_index + 1
 
 
 def _own(answer: Answer) -> Outcome:
@@ -139,25 +172,6 @@ def _pid_unknown(error: AsdError | None) -> bool:
     return isinstance(error, NoDataFound) and error.code == PID_UNKNOWN
 
 
-def _run_train(pairs: list[CatalogRefreshPair], changes: list[Change]) -> dict[int, Outcome]:
-    """One train of one PID, lowest release first: the lowest asks, the others are answered or ask themselves."""
-    lead, *others = pairs
-    answer = _walk(lead, changes)
-    outcomes = {lead.pk: _own(answer)}
-    for pair in others:
-        outcomes[pair.pk] = _shared(lead, answer, pair) or _own(_walk(pair, changes))
-    return outcomes
-
-
-def _trains(pairs: list[CatalogRefreshPair]) -> list[list[CatalogRefreshPair]]:
-    """The pairs grouped by scheme and train (a train's order is its own), each group lowest release first."""
-    groups: dict[tuple[str, str], list[CatalogRefreshPair]] = defaultdict(list)
-    for pair in pairs:
-        version = parse_version(pair.current_release)
-        groups[(version.scheme, version.train)].append(pair)
-    return [sorted(group, key=lambda p: parse_version(p.current_release).key) for group in groups.values()]
-
-
 def _error_fields(error: AsdError | None) -> dict[str, object]:
     if error is None:
         return {"error_code": "", "error_message": "", "http_status": None}
@@ -185,24 +199,35 @@ def _record(pair: CatalogRefreshPair, outcome: Outcome) -> None:
 def catalog_refresh_pid_run(*, pair_ids: list[int]) -> dict[int, Outcome]:
     """Run the claimable pairs among ``pair_ids`` (one PID's pairs of a refresh); returns each claimed pair's outcome.
 
-    The refresh's counters move once per train, so the progress bar follows; announcing what changed for
-    engineers waits until every page of the PID is stored."""
+    The lowest release asks; the others are answered by it or ask by themselves. The refresh's counters move as
+    pairs finish, so the progress bar follows; announcing what changed for engineers waits until every page of
+    the PID is stored."""
     claimed = [pair for pair in map(_claim, pair_ids) if pair is not None]
-    outcomes: dict[int, Outcome] = {}
+    if not claimed:
+        return {}
+    lead, *others = sorted(claimed, key=lambda p: parse_version(p.current_release).key)
     changes: list[Change] = []
-    unknown: CatalogRefreshPair | None = None  # the pair whose query found that the upstream does not know the PID
-    for train in _trains(claimed):
-        if unknown is not None:
-            done = {pair.pk: Outcome(PairState.NO_DATA, answered_by=unknown.pk) for pair in train}
+    answer = _walk(lead, changes)
+    outcomes = {lead.pk: _own(answer)}
+    asking: list[CatalogRefreshPair] = []
+    for pair in others:
+        shared = _shared(lead, answer, pair)
+        if shared is None:
+            asking.append(pair)
         else:
-            done = _run_train(train, changes)
-            unknown = train[0] if _pid_unknown(done[train[0].pk].error) else None
-        for pair in train:
-            _record(pair, done[pair.pk])
-        _count(train[0].refresh_id, [done[pair.pk] for pair in train])
-        outcomes.update(done)
+            outcomes[pair.pk] = shared
+    _finish([p for p in claimed if p.pk in outcomes], outcomes)
+    for pair in asking:
+        outcomes[pair.pk] = _own(_walk(pair, changes))
+        _finish([pair], outcomes)
     catalog_changes_announce(changes=changes)
     return outcomes
+
+
+def _finish(pairs: list[CatalogRefreshPair], outcomes: dict[int, Outcome]) -> None:
+    for pair in pairs:
+        _record(pair, outcomes[pair.pk])
+    _count(pairs[0].refresh_id, [outcomes[pair.pk] for pair in pairs])
 
 
 def _count(refresh_id: int, outcomes: list[Outcome]) -> None:
