@@ -60,3 +60,23 @@ def test_a_float_or_huge_value_in_the_device_filters_is_no_error(api_as, adminis
         response = api.get("/api/v1/devices/", params)
         assert response.status_code == 200, params
     assert api.get("/api/v1/devices/", {"os_family": "1.5"}).status_code == 400
+
+
+def test_boolean_parameters_of_a_devices_releases_are_read_strictly(api_as, engineer):
+    from tests.factories_inventory import catalog_of
+
+    catalog_of("C9300-24P", [("17.3.8a",), ("17.9.4", "suggested"), ("17.12.4",)])
+    device = DeviceFactory(current_release="17.3.8a")
+    api = api_as(engineer)
+
+    def versions(params: dict) -> list[str]:
+        response = api.get(f"/api/v1/devices/{device.pk}/releases/", params)
+        assert response.status_code == 200, response.content
+        return [r["version"] for r in response.json()]
+
+    assert versions({}) == ["17.12.4", "17.9.4"]
+    assert versions({"all": "TRUE"}) == versions({"all": "1"}) == ["17.12.4", "17.9.4", "17.3.8a"]
+    assert versions({"all": "false", "suggested": "yes"}) == ["17.9.4"]
+    refused = api.get(f"/api/v1/devices/{device.pk}/releases/", {"all": "abc"})
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"all": ["'abc' is not a yes/no value: use true or false."]}

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,11 +17,9 @@ from portal.catalog.api.serializers import (
     RecommendationSerializer,
     ReleaseSerializer,
 )
-from portal.catalog.models import Product, Recommendation
-from portal.catalog.selectors import (
-    ReleaseFilter,
-    releases_of_product,
-)
+from portal.catalog.models import Product, Recommendation, Release
+from portal.catalog.selectors import releases_of_product
+from portal.core.api.filters import StrictBooleanFilter
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
 from portal.inventory.models import Device
@@ -38,6 +41,33 @@ class DeviceRecommendationView(APIView):
         return Response(RecommendationSerializer(rec).data)
 
 
+class DeviceReleaseFilterSet(filters.FilterSet):
+    """``?all=`` and ``?suggested=`` of a device's releases: above the device's current release unless ``all``."""
+
+    all = StrictBooleanFilter(method="include_all", label="include releases at or below the current one")
+    suggested = StrictBooleanFilter(method="only_suggested", label="only suggested releases")
+
+    class Meta:
+        model = Release
+        fields = ["all", "suggested"]
+
+    def __init__(self, *args: Any, device: Device, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("all") and self.device.release_key:
+            queryset = queryset.filter(sort_key__gt=self.device.release_key)
+        return queryset
+
+    def include_all(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset  # read in filter_queryset: it lifts the device's own bound
+
+    def only_suggested(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(is_suggested=True) if value else queryset
+
+
 class DeviceReleasesView(APIView):
     """The releases of a device's product, above its current release unless ?all=true."""
 
@@ -49,19 +79,13 @@ class DeviceReleasesView(APIView):
             OpenApiParameter("all", bool, description="include releases at or below the current one"),
             OpenApiParameter("suggested", bool),
         ],
-        responses={200: ReleaseSerializer(many=True), 404: ErrorSerializer},
+        responses={200: ReleaseSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request, pk: int) -> Response:
         device = get_object_or_404(Device, pk=pk)
         product = Product.objects.filter(pid__iexact=device.pid).first()
-        if product is None:
-            return Response([])
-        show_all = request.query_params.get("all", "").lower() in ("1", "true", "yes", "on")
-        rows = releases_of_product(
-            product,
-            ReleaseFilter(
-                above="" if show_all else device.current_release,
-                suggested_only=request.query_params.get("suggested", "").lower() in ("1", "true", "yes", "on"),
-            ),
-        )
-        return Response(ReleaseSerializer(rows, many=True).data)
+        rows = releases_of_product(product) if product is not None else Release.objects.none()
+        filterset = DeviceReleaseFilterSet(request.query_params, queryset=rows, device=device)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return Response(ReleaseSerializer(filterset.qs, many=True).data)
