@@ -122,3 +122,13 @@ def test_existing_releases_are_migrated_to_their_canonical_spelling():
     migration.canonical_releases(apps, None)
     releases = dict(Device.objects.values_list("hostname", "current_release"))
     assert releases == {"a": "17.9.4a", "b": "7.0(3)I7(9)", "c": "banana", "d": ""}
+
+
+def test_csv_reads_a_known_devices_release_in_its_own_family():
+    DeviceFactory(hostname="sw-1", pid="MYSTERY-1", os_family="nx_os", current_release="9.3(10)")
+    refused = devices_import_csv(file="hostname,pid,current_release\nsw-1,MYSTERY-1,17.9.4a\n")
+    assert [str(e) for e in refused.errors] == [
+        "row 2, current_release: '17.9.4a' is not an NX-OS release; write it as Cisco does, e.g. 9.3(10)"
+    ]
+    assert devices_import_csv(file="hostname,pid,current_release\nsw-1,MYSTERY-1,9.3(09)\n").imported
+    assert Device.objects.get().current_release == "9.3(9)"

@@ -152,12 +152,26 @@ def table_statistics_refresh() -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
+CONTEXT = ("hostname", "pid", "running_image", "os_family")  # what reading an entry may depend on
+
+
+def devices_known(hostnames: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The current values an entry for a known device is read against (its OS family, PID, image), by hostname,
+    for the entries that change devices by hostname (CSV, NetBox, show version)."""
+    wanted = sorted({h.strip() for h in hostnames if isinstance(h, str) and h.strip()})
+    known: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), BATCH):
+        for row in Device.objects.filter(hostname__in=wanted[start : start + BATCH]).values(*CONTEXT):
+            known[row["hostname"]] = row
+    return known
+
+
 def device_input(*, raw: Mapping[str, Any], device: Device | None = None) -> DeviceInput:
     """Check one device's entry from a form or the API (``device``: the one it changes, None or unsaved for a new
     one) with the rules of every entry, and that its hostname is not another device's; raises DeviceInvalid."""
     existing = None
     if device is not None and device.pk is not None:
-        existing = {name: getattr(device, name) for name in ("hostname", "pid", "running_image", "os_family")}
+        existing = {name: getattr(device, name) for name in CONTEXT}
     entry, problems = validate_device(raw, existing=existing)
     if entry is not None:
         clash = Device.objects.filter(hostname=entry.hostname)

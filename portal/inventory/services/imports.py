@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.template.defaultfilters import pluralize
 
 from portal.inventory.choices import DeviceSource
-from portal.inventory.services.devices import Progress, devices_upsert
+from portal.inventory.services.devices import Progress, devices_known, devices_upsert
 from portal.inventory.services.fields import COLUMNS, REQUIRED, DeviceInput, header_name, validate_device
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -117,11 +117,12 @@ def _validate(
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     skipped = 0
+    known = devices_known(str(raw.get("hostname") or "") for raw in rows if raw)
     for index, raw in enumerate(rows):
         number = first_row + index
         if not raw:
             continue
-        entry, problems = validate_device(raw)
+        entry, problems = validate_device(raw, existing=known.get(str(raw.get("hostname") or "").strip()))
         if entry is not None and entry.hostname.lower() in seen:
             problems = [("hostname", f"{entry.hostname} already appears in row {seen[entry.hostname.lower()]}")]
             entry = None

@@ -20,7 +20,7 @@ from django.db import transaction
 from portal.cisco.versions import Scheme, parse_version
 from portal.inventory.choices import DeviceSource
 from portal.inventory.models import Device
-from portal.inventory.services.devices import devices_upsert
+from portal.inventory.services.devices import devices_known, devices_upsert
 from portal.inventory.services.fields import os_family_from_text, validate_device
 
 DEFAULT_RELEASE_FIELD = "software_version"
@@ -155,9 +155,10 @@ def netbox_sync(
     fields = fields or CustomFields.from_settings()
     devices, part_numbers = _fetch(url, token, filters or {})
     entries, skipped, ids = [], [], {}
-    for device in devices:
-        row = _row(device, part_numbers, fields)
-        entry, problems = validate_device(row)
+    rows = [(device, _row(device, part_numbers, fields)) for device in devices]
+    known = devices_known(row["hostname"] for _, row in rows)
+    for device, row in rows:
+        entry, problems = validate_device(row, existing=known.get(row["hostname"]))
         if entry is None:
             label = row["hostname"] or f"NetBox device {getattr(device, 'id', '?')}"
             skipped.append((label, "; ".join(f"{c}: {m}" for c, m in problems)))

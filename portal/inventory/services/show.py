@@ -18,7 +18,7 @@ from textfsm import TextFSMError
 
 from portal.cisco.versions import normalize
 from portal.inventory.choices import DeviceSource, OsFamily
-from portal.inventory.services.devices import devices_upsert
+from portal.inventory.services.devices import devices_known, devices_upsert
 from portal.inventory.services.fields import validate_device
 from portal.inventory.services.showtext import install_image, install_mode, memory_flash, strip_prompts, xr_record
 
@@ -207,7 +207,7 @@ def device_from_show(
             row[name] = value
     if tags is not None:
         row["tags"] = list(tags)
-    entry, problems = validate_device(row)
+    entry, problems = validate_device(row, existing=devices_known([row["hostname"]]).get(row["hostname"].strip()))
     if entry is None:
         raise ShowParseError("; ".join(f"{column}: {message}" for column, message in problems))
     result = devices_upsert(entries=[entry], source=DeviceSource.SHOW)
