@@ -35,6 +35,7 @@ logger = logging.getLogger("webhooks")
 
 # Worth another attempt: the receiver was down, overloaded or slow. Other answers (4xx, redirects) would be the same.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+CLOCK_SLACK = 2.0  # seconds
 
 
 def payload_body(event: str, occurred_at: dt.datetime, data: Mapping[str, Any]) -> str:
@@ -125,8 +126,10 @@ def webhook_delivery_send(*, delivery_id: int) -> str | None:
     """Make the next attempt of a delivery that is due; return its state afterwards (``None``: not due, or done)."""
     run_id = uuid.uuid4().hex
     now = timezone.now()
+    # A retry's message is due when its countdown ends; the slack absorbs clocks of workers a little apart.
+    due = now + dt.timedelta(seconds=CLOCK_SLACK)
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now
+        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=due
     ).update(state=DeliveryState.SENDING, run_id=run_id, claimed_at=now, updated_at=now)
     if not claimed:
         return None
