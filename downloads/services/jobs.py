@@ -19,7 +19,8 @@ from downloads.storage import UnsafeImageName, validate_image_name
 from portal.core.text import fields_clean
 
 logger = logging.getLogger("downloads.jobs")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# C0 and C1 controls, DEL, line and paragraph separators, bidi overrides: what could break or disguise a log line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
 
 class DownloadRequestInvalid(ValueError):
@@ -107,8 +108,8 @@ def job_end(
 
 
 def one_line(text: str) -> str:
-    """``text`` for a log line: control characters (newlines included) become spaces, so quoted upstream text
-    cannot forge log lines."""
+    """``text`` for a log line: control characters (line breaks, escapes, bidi overrides) become spaces, so quoted
+    upstream text cannot forge or disguise log lines."""
     return _CONTROL.sub(" ", text).strip()
 
 

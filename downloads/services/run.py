@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -118,14 +119,15 @@ class ProgressWriter:
     """Saves progress (bytes, rate, ETA, heartbeat) at most twice a second on the leader, its followers and the
     transfer; raises TransferAborted when the leader is no longer this run's (cancelled or taken over)."""
 
-    def __init__(self, job_id: int, transfer_id: int, run: str) -> None:
+    def __init__(self, job_id: int, transfer_id: int, run: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.job_id, self.transfer_id, self.run = job_id, transfer_id, run
+        self.clock = clock  # injectable, so the throttle is tested without racing a real clock
         self.last_save = 0.0
         self.last_bytes: int | None = None
         self.rate = 0.0
 
     def __call__(self, done: int, total: int | None, *, force: bool = False) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if not force and now - self.last_save < conf.PROGRESS_INTERVAL_SECONDS and done != total:
             return
         if self.last_bytes is not None and now > self.last_save and done >= self.last_bytes:

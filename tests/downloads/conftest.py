@@ -6,8 +6,7 @@ import os
 import shutil
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +22,7 @@ from tests.fixtures.simulator import CLIENT_ID, CLIENT_SECRET, FAST_QPS, Simulat
 from tests.fixtures.upstream import aim_settings
 from tests.fixtures.upstream import upstream_env as shared_upstream_env
 from tests.fixtures.worker import WorkerProcess, child_env, worker_command
+from tests.waiting import wait_for
 
 
 class ConnectionRecorder:
@@ -149,15 +149,12 @@ def _shared_worker_process(django_db_setup, django_db_blocker, simulator_factory
 
 
 @pytest.fixture
-def shared_worker(_shared_worker_process) -> Iterator[WorkerProcess]:
-    """The shared worker; jobs enqueued by this test go to its queue."""
-    from downloads.tasks import download_job_run_task
-
+def shared_worker(_shared_worker_process, settings) -> WorkerProcess:
+    """The shared worker; jobs enqueued by this test go to its queue (Celery reads the default queue from the
+    settings each time it routes a task)."""
     worker, queue = _shared_worker_process
-    # Celery caches a task's routing options on first use: clear the cache when changing the queue.
-    download_job_run_task.queue, download_job_run_task._exec_options = queue, None
-    yield worker
-    download_job_run_task.queue, download_job_run_task._exec_options = None, None
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    return worker
 
 
 @dataclass
@@ -184,16 +181,6 @@ def clean_storage() -> Iterator[None]:
     yield
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 60, what: str = "condition") -> object:
-    """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 def wait_job(
     job_id: int,
     states=TERMINAL_STATES | {JobState.BLOCKED, JobState.AWAITING_COMPLIANCE},
@@ -207,11 +194,10 @@ def wait_job(
         return job if job.state in states else None
 
     try:
-        return wait_for(done, timeout, f"job {job_id} to reach {sorted(states)}")
-    except AssertionError:
+        return wait_for(done, f"job {job_id} to reach {sorted(states)}", timeout=timeout, worker=worker)
+    except AssertionError as exc:
         job = DownloadJob.objects.get(pk=job_id)
-        extra = worker.output() if worker is not None else ""
-        raise AssertionError(f"job {job_id} stuck in {job.state}: {job.reason}\n{extra}") from None
+        raise AssertionError(f"job {job_id} stuck in {job.state}: {job.reason}\n{exc}") from None
 
 
 def worker_log(worker: WorkerProcess) -> str:

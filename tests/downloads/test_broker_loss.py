@@ -76,9 +76,14 @@ def test_redis_restart_loses_the_message_but_not_the_job(dl_upstream, redis, sta
     assert redis_client.Redis(port=redis.port).llen(queue_key) == 1  # the message is in Redis
     redis.stop()
     redis.start()  # empty: the message is gone
+    assert redis_client.Redis(port=redis.port).llen(queue_key) == 0
     worker = start_worker(**env)
-    time.sleep(2)
-    assert DownloadJob.objects.get(pk=job.pk).state == JobState.QUEUED  # nothing left to deliver
+    # The worker consumes: a job enqueued now is run (of another PID, so the lost one is not claimed beside it),
+    # while the lost one is still queued: nothing was left to deliver.
+    later = DownloadJob.objects.create(pid="NOT-A-PID", image_name="other.bin")
+    _manage(child_env(**env), f"from downloads.services.jobs import enqueue; enqueue({later.pk})")
+    assert wait_job(later.pk, worker=worker).state == JobState.FAILED
+    assert DownloadJob.objects.get(pk=job.pk).state == JobState.QUEUED
     _manage(
         child_env(**env),
         "from downloads.services import download_jobs_reconcile as r; print(r(queued_after_seconds=0))",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext  # noqa: F401 - kept for readers comparing query counts
 
 from downloads import storage
 from downloads.choices import ComplianceNeed, JobState
@@ -17,7 +16,7 @@ from downloads.services import (
 )
 from downloads.signals import job_awaiting_compliance
 from tests.downloads import catalog
-from tests.downloads.conftest import dl_requests, wait_for, wait_job, worker_log
+from tests.downloads.conftest import dl_requests, wait_job, worker_log
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,4 +134,3 @@ def test_unicode_name_with_spaces_is_stored_under_its_digest(dl_upstream, shared
     assert job.state == JobState.STORED and job.stored_image.name == name
     path = storage.stored_path(catalog.expected(name)["sha512"])
     assert path.exists() and path.stat().st_size == 0
-    wait_for(lambda: True)

@@ -1,4 +1,6 @@
-"""Upstream text with NUL characters (PostgreSQL text refuses them) still saves on the job, as U+FFFD.
+"""Hostile upstream text over HTTP (the simulator's hostile switch): NUL, control characters and markup in per-image
+exception messages, error messages and codes are saved on the job (NUL as U+FFFD: PostgreSQL text refuses NUL),
+logged on one line, and rendered inert.
 
 Runs on whatever DATABASE_URL names: on SQLite a NUL would be kept silently, so the assertions check the
 replacement itself, not only that the save worked.
@@ -6,76 +8,58 @@ replacement itself, not only that the save worked.
 
 from __future__ import annotations
 
+import logging
+
 import pytest
-from django.utils import timezone
+from django.urls import reverse
 
 from downloads.choices import JobState
 from downloads.models import DownloadJob
-from downloads.services.authorize import Step, authorize
-from portal.cisco.errors import ImageOutcome
-from portal.cisco.exceptions import AsdError
-from portal.cisco.payloads import DownloadOffer, DownloadUrls, ImageException
+from downloads.services import download_job_run
+from portal.cisco.simulator.hostile import DEFAULT_TEXT
+from portal.core.text import text_clean
+from tests.core.htmlcheck import problems
+from tests.downloads import catalog
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
-GUID = "NULTESTGUID1"
-
-
-class _Upstream:
-    """Answers like the ASD client would, with NUL characters in its exception text."""
-
-    def __init__(self, *, offer: DownloadOffer | None = None, error: AsdError | None = None) -> None:
-        self.offer, self.error = offer, error
-
-    def iter_images_by_pid(self, *, pid: str, image_names: list[str]):
-        raise self.error
-
-    def download_urls(self, *, pid: str, mdf_id: str, metadata_trans_id: str, image_guids: list[str]) -> DownloadUrls:
-        return DownloadUrls(
-            session_id="s", offers=(self.offer,), acceptance_form={}, pagination=None, issued_at=timezone.now()
-        )
+SAVED = text_clean(DEFAULT_TEXT)  # what the database can keep of the hostile text
 
 
-def _job(**fields) -> DownloadJob:
-    return DownloadJob.objects.create(pid="ISR4331/K9", image_name="nul-test.bin", state=JobState.AUTHORIZING, **fields)
+def _run(name: str, pid: str = catalog.PID) -> DownloadJob:
+    job = DownloadJob.objects.create(pid=pid, image_name=name)  # nothing enqueued: the run is this process's
+    download_job_run(job_id=job.pk)
+    return DownloadJob.objects.get(pk=job.pk)
 
 
-def test_a_blocked_answer_with_nul_in_its_exception_saves_on_the_job():
-    job = _job(
-        image_guid=GUID,
-        mdf_id="1",
-        metadata_trans_id="t1",
-        metadata_at=timezone.now(),
-        expected_sha512="ab" * 64,
-    )
-    refusal = ImageException(code="BLOCK\x00ED", message="refused\x00 here", outcome=ImageOutcome.BLOCKED)
-    offer = DownloadOffer(
-        image_guid=GUID,
-        image_name="nul-test.bin",
-        url=None,
-        token="",
-        session_id="s",
-        exceptions=(refusal,),
-        outcome=ImageOutcome.BLOCKED,
-        issued_at=timezone.now(),
-    )
-
-    assert authorize(_Upstream(offer=offer), [job]).steps == {job.pk: Step.BLOCKED}
-
-    job.refresh_from_db()
-    assert job.state == JobState.BLOCKED
-    assert job.upstream_code == "BLOCK\ufffdED"
-    assert job.upstream_message == "refused\ufffd here"
+def test_a_refusal_with_hostile_text_blocks_the_job_with_the_text_kept(dl_upstream, client, engineer):
+    dl_upstream.sim.hostile(exceptions=True)
+    job = _run("dl-contract.bin")
+    assert job.state == JobState.BLOCKED and job.upstream_code == "CONTRACT_IMG_REQ"
+    assert job.upstream_message.endswith(SAVED) and "\x00" not in job.upstream_message
+    assert "\ufffd<script>" in job.upstream_message  # NUL visibly replaced, the rest stored as received
+    client.force_login(engineer)
+    page = client.get(reverse("downloads:job-detail", args=[job.pk])).content.decode()
+    assert "service contract" in page and problems(page) == []
 
 
-def test_an_upstream_error_with_nul_fails_the_job_with_the_text_kept():
-    job = _job()
-    error = AsdError("bad\x00 request", code="ERR\x00")
+def test_a_hostile_code_is_not_a_form_to_accept_and_is_saved_cut_to_size(dl_upstream):
+    dl_upstream.sim.reset()  # forms not accepted: the answer is a form code, made unknown by the hostile text
+    dl_upstream.sim.hostile(exceptions=True, codes=True)
+    job = _run("dl-plain.bin")
+    assert job.state == JobState.BLOCKED  # a code no table knows fails closed: never taken as a harmless warning
+    assert job.upstream_code == text_clean("EULA_FORM_AR" + DEFAULT_TEXT)[:64]
+    assert "\x00" not in job.upstream_code
 
-    assert authorize(_Upstream(error=error), [job]).steps == {job.pk: Step.FAILED}
 
-    job.refresh_from_db()
-    assert job.state == JobState.FAILED
-    assert job.upstream_code == "ERR\ufffd"
-    assert job.upstream_message == "bad\ufffd request"
-    assert job.reason == "The upstream refused the request: bad\ufffd request"
+def test_an_upstream_error_with_hostile_text_fails_the_job_and_logs_one_line(dl_upstream, caplog):
+    dl_upstream.sim.hostile(errors=True)
+    with caplog.at_level(logging.WARNING, logger="downloads"):
+        job = _run("x.bin", pid="NOT-A-PID")
+    assert job.state == JobState.FAILED and job.upstream_code
+    assert job.upstream_message.endswith(SAVED) and job.reason.endswith(SAVED)
+    assert job.reason.startswith("The upstream refused the request: ")
+    [line] = [r.getMessage() for r in caplog.records if f"download job {job.pk} failed" in r.getMessage()]
+    assert line.splitlines() == [line]  # one line, whatever line breaks the upstream sent (\r, \n, U+0085, U+2028)
+    assert not any(ch in line for ch in "\x00\x01\x07\x08\x1b\x7f\u202e")  # no terminal escapes, no bidi tricks
+    assert "<script>alert('asd')</script>" in line  # the text itself is kept, readable

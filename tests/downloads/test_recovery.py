@@ -22,7 +22,8 @@ from downloads.services import (
 from downloads.services.urls import UrlSource
 from portal.cisco.provider import get_client
 from tests.downloads import catalog
-from tests.downloads.conftest import dl_requests, wait_for, wait_job
+from tests.downloads.conftest import dl_requests, wait_job
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MIB = 1 << 20
@@ -31,7 +32,7 @@ MIB = 1 << 20
 def test_worker_killed_mid_transfer_then_a_new_worker_finishes_with_the_right_sha512(dl_upstream, start_worker):
     slow = start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(2 * MIB))
     job = download_job_request(pid=catalog.PID, image_name="dl-big.bin")
-    wait_for(lambda: DownloadJob.objects.get(pk=job.pk).bytes_done >= 3 * MIB, 60, "3 MiB on disk")
+    wait_for(lambda: DownloadJob.objects.get(pk=job.pk).bytes_done >= 3 * MIB, "3 MiB on disk", worker=slow)
     slow.kill()
     killed_at = DownloadJob.objects.get(pk=job.pk)
     assert killed_at.state == JobState.DOWNLOADING
@@ -40,8 +41,8 @@ def test_worker_killed_mid_transfer_then_a_new_worker_finishes_with_the_right_sh
     assert 3 * MIB <= on_disk < killed_at.expected_size
 
     start_worker(**dl_upstream.env)
-    time.sleep(1.2)  # the killed worker's heartbeat goes stale
-    assert download_jobs_requeue_stale(stale_after_seconds=1) == [job.pk]
+    # The killed worker beats no more: any heartbeat older than now is stale.
+    assert download_jobs_requeue_stale(stale_after_seconds=0) == [job.pk]
     done = wait_job(job.pk)
     want = catalog.expected("dl-big.bin")
     assert done.state == JobState.STORED, done.reason
@@ -56,10 +57,11 @@ def test_worker_killed_mid_transfer_then_a_new_worker_finishes_with_the_right_sh
 
 def test_clock_past_transaction_and_url_expiry_mid_job_gets_fresh_ones(dl_upstream, shared_worker):
     sim = dl_upstream.sim
-    sim.fault("download.cgi", kind="delay", delay=3.0)  # hold the first hop while the clock moves
+    hold = sim.hold("download.cgi")  # the first hop waits, and is answered as the simulator stands at release
     job = download_job_request(pid=catalog.PID, image_name="dl-plain.bin")
-    wait_for(lambda: DownloadJob.objects.get(pk=job.pk).state == JobState.DOWNLOADING, 30, "downloading")
+    sim.wait_held(fault_id=hold["id"])
     sim.advance_clock(3700)  # past the 60 minutes of the URL, the metadataTransId and the access token
+    assert sim.release(hold["id"]) == 1
     done = wait_job(job.pk, worker=shared_worker)
     assert done.state == JobState.STORED, done.reason
     log = sim.log()
@@ -139,13 +141,20 @@ def test_partials_with_no_live_transfer_are_swept_after_a_day(db):
 
 
 def test_cancelling_the_leader_hands_the_transfer_to_a_waiting_job(dl_upstream, start_worker):
-    start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(3 * MIB))
+    # The cap makes the rest of the transfer last seconds after the release: the leader's run sees the cancel
+    # at one of its progress saves (twice a second) long before the last byte.
+    worker = start_worker(**dl_upstream.env, PORTAL_DOWNLOAD_MAX_RATE=str(3 * MIB))
+    sim = dl_upstream.sim
+    hold = sim.hold("^/dl/", after_bytes=2 * MIB)  # the leader's bytes stop after 2 MiB until released
     leader = download_job_request(pid=catalog.PID, image_name="dl-big.bin")
-    wait_for(lambda: DownloadJob.objects.get(pk=leader.pk).bytes_done >= 2 * MIB, 60, "2 MiB on disk")
+    sim.wait_held(fault_id=hold["id"])
     follower = download_job_request(pid=catalog.PID, image_name="dl-big.bin")
-    wait_for(lambda: DownloadJob.objects.get(pk=follower.pk).state == JobState.DOWNLOADING, 30, "follower waits")
+    wait_for(
+        lambda: DownloadJob.objects.get(pk=follower.pk).state == JobState.DOWNLOADING, "follower waits", worker=worker
+    )
     assert DownloadJob.objects.get(pk=follower.pk).transfer.leader_id == leader.pk
     download_job_cancel(job_id=leader.pk)
+    assert sim.release(hold["id"]) == 1
     done = wait_job(follower.pk)
     assert done.state == JobState.STORED and done.stored_image.sha512 == catalog.expected("dl-big.bin")["sha512"]
     assert DownloadJob.objects.get(pk=leader.pk).state == JobState.CANCELLED

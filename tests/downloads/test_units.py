@@ -152,13 +152,21 @@ def test_progress_is_saved_at_most_twice_a_second():
     transfer = Transfer.objects.create(
         sha512="e" * 128, image_guid="G", image_name="a.bin", pid="P", mdf_id="1", leader=job
     )
-    writer = ProgressWriter(job.pk, transfer.pk, "r1")
+    now = [1000.0]
+    writer = ProgressWriter(job.pk, transfer.pk, "r1", clock=lambda: now[0])
     with CaptureQueriesContext(connection) as queries:
         for done in range(0, 100_000, 1000):
+            now[0] += 0.004  # 100 chunks in 0.4 s
             writer(done, 1_000_000)
-    assert len(queries) == 3  # one save (leader, followers, transfer) for a burst well under half a second
+    assert len(queries) == 3  # one save (leader, followers, transfer) for the whole burst
     job.refresh_from_db()
     assert job.bytes_done == 0 and job.bytes_total == 1_000_000 and job.heartbeat_at is not None
+    with CaptureQueriesContext(connection) as queries:
+        now[0] += 0.5  # half a second after that save: the next chunk saves again, with a rate
+        writer(200_000, 1_000_000)
+    assert len(queries) == 3
+    job.refresh_from_db()
+    assert job.bytes_done == 200_000 and job.rate > 0 and job.eta_seconds is not None
     DownloadJob.objects.filter(pk=job.pk).update(run_id="someone-else")
     with pytest.raises(TransferAborted):
         writer(1_000_000, 1_000_000)  # the final byte always saves, and finds the job taken over
