@@ -19,7 +19,7 @@ from portal.inventory.filters import SORT_LABELS, DeviceFilter
 from portal.inventory.forms import CsvImportForm, DeviceForm, ShowVersionForm
 from portal.inventory.models import Device
 from portal.inventory.selectors import device_detail, device_page, devices_csv_rows
-from portal.inventory.services.devices import device_delete, device_save
+from portal.inventory.services.devices import DeviceInvalid, device_delete, device_save
 from portal.inventory.services.fields import DEVICE_FIELDS, split_tags
 from portal.inventory.services.imports import ImportFileError, devices_import_csv
 from portal.inventory.services.netbox import CustomFields, NetBoxError, netbox_sync, skipped_text
@@ -169,6 +169,10 @@ def device_import_show_view(request: HttpRequest) -> HttpResponse:
             )
         except ShowParseError as exc:
             form.add_error("show_version", str(exc))
+        except DeviceInvalid as exc:
+            for column, message in exc.problems:  # what was typed beside the paste, else what the paste said
+                field = column if column in ("hostname", "site", "role", "tags") else "show_version"
+                form.add_error(field, message if field == column else f"{column}: {message}")
         else:
             for warning in facts.warnings:
                 messages.warning(request, warning)

@@ -192,3 +192,15 @@ def test_admin_delete_and_edit_go_through_the_services(client, administrator, fl
         {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
     )
     assert response.status_code == 302 and not Device.objects.filter(pk=device.pk).exists()
+
+
+def test_admin_form_applies_the_same_rules(client, administrator):
+    client.force_login(administrator)
+    base = {"hostname": "adm-1", "pid": "C9300-24P", "current_release": "17.09.04a", "os_family": "ios_xe",
+            "source": "manual"}  # fmt: skip
+    refused = client.post("/admin/inventory/device/add/", {**base, "hostname": "<img src=x onerror=alert(1)>a"})
+    assert refused.status_code == 200 and not Device.objects.exists()
+    assert "letters, digits" in " ".join(refused.context["adminform"].form.errors["hostname"])
+    assert client.post("/admin/inventory/device/add/", base).status_code == 302
+    device = Device.objects.get()
+    assert device.current_release == "17.9.4a" and hasattr(device, "recommendation")

@@ -13,8 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.inventory.models import Device, Tag
+from portal.inventory.services.devices import DeviceInvalid
 from portal.inventory.services.netbox import netbox_sync
-from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
+from portal.inventory.services.show import device_from_show, show_parse
 from tests.inventory.conftest import netbox_device
 
 pytestmark = pytest.mark.django_db
@@ -94,11 +95,10 @@ def _show(client, engineer, field: str, value: str) -> str:
         given[field] = [value] if field == "tags" else value
     else:  # what the pasted text says: untrusted like any other input
         facts = dataclasses.replace(facts, **{field: value})
-    with pytest.raises(ShowParseError) as refused:
+    with pytest.raises(DeviceInvalid) as refused:
         device_from_show(facts=facts, **given)
-    message = str(refused.value)
-    assert message.startswith(f"{field}: ")
-    return message
+    assert [column for column, _ in refused.value.problems] == [field]
+    return refused.value.problems[0][1]
 
 
 NETBOX_PATHS = {

@@ -9,6 +9,7 @@ import pytest
 
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.models import Device
+from portal.inventory.services.devices import DeviceInvalid
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
 
 CAPTURES = Path(__file__).parent / "captures"
@@ -226,6 +227,21 @@ def test_page_paste_of_ios_xr_creates_the_device(client, engineer):
 def test_a_release_in_the_text_that_is_not_one_is_refused_on_save(db):
     text = _text("ios_xe_c9300_show_version.txt").replace("Version 17.9.4a, RELEASE", "Version banana, RELEASE")
     facts = show_parse(show_version=text)
-    with pytest.raises(ShowParseError, match=r"current_release: 'banana' is not an IOS XE release"):
+    with pytest.raises(DeviceInvalid, match=r"current_release: 'banana' is not an IOS XE release"):
         device_from_show(facts=facts)
+    assert not Device.objects.exists()
+
+
+@pytest.mark.django_db
+def test_api_and_page_name_the_field_a_saved_paste_breaks(api_as, engineer, client):
+    body = {"show_version": _text("ios_xe_c9300_show_version.txt"), "save": True, "hostname": "bad host"}
+    response = api_as(engineer).post("/api/v1/devices/parse-show/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_input"
+    assert list(response.json()["fields"]) == ["hostname"]
+    client.force_login(engineer)
+    page = client.post("/devices/import/show-version/", {**body, "platform": "auto", "save": ""})
+    assert page.status_code == 400 and list(page.context["show_form"].errors) == ["hostname"]
+    text = _text("ios_xe_c9300_show_version.txt").replace("Version 17.9.4a, RELEASE", "Version banana, RELEASE")
+    page = client.post("/devices/import/show-version/", {"show_version": text, "platform": "auto"})
+    assert "current_release: &#x27;banana&#x27; is not an IOS XE release" in page.content.decode()
     assert not Device.objects.exists()

@@ -73,8 +73,10 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+# What remains allowed for now: the device list's status filter and the device page's release browser read the
+# catalog's selectors and choices (portal/inventory/filters.py, views.py).
 FORBIDDEN = ("portal.catalog.services", "portal.catalog.tasks", "portal.catalog.models", "portal.catalog.versionkey",
-             "downloads", "compliance")  # fmt: skip
+             "portal.catalog.summary", "portal.catalog.receivers", "downloads", "compliance", "webhooks")  # fmt: skip
 
 
 def test_inventory_never_imports_catalog_services_tasks_or_models():

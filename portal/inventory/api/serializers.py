@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -87,11 +89,16 @@ class DeviceSerializer(serializers.ModelSerializer):
         try:
             entry = device_input(raw=attrs, device=self.instance)
         except DeviceInvalid as exc:
-            problems: dict[str, list[str]] = {}
-            for column, message in exc.problems:
-                problems.setdefault(column, []).append(message)
-            raise serializers.ValidationError(problems) from None
+            raise serializers.ValidationError(problems_by_field(exc.problems)) from None
         return {"entry": entry}
+
+
+def problems_by_field(problems: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(column, message) pairs as the API's ``fields`` object."""
+    fields: dict[str, list[str]] = {}
+    for column, message in problems:
+        fields.setdefault(column, []).append(message)
+    return fields
 
 
 class RowErrorSerializer(serializers.Serializer):

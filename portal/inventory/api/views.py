@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,13 +31,14 @@ from portal.inventory.api.serializers import (
     NetBoxSyncResultSerializer,
     ShowParseRequestSerializer,
     ShowParseResultSerializer,
+    problems_by_field,
 )
 from portal.inventory.choices import DeviceSource
 from portal.inventory.converters import DEVICE_ID_REGEX
 from portal.inventory.filters import DeviceFilter
 from portal.inventory.models import Device
 from portal.inventory.selectors import device_list, devices_csv_rows, rows_in_order
-from portal.inventory.services.devices import device_delete, device_save
+from portal.inventory.services.devices import DeviceInvalid, device_delete, device_save
 from portal.inventory.services.imports import ImportFileError, ImportResult, devices_import_csv, devices_import_rows
 from portal.inventory.services.netbox import NetBoxError, NetBoxNotConfigured, netbox_sync
 from portal.inventory.services.show import ShowParseError, device_from_show, show_parse
@@ -186,6 +188,8 @@ class ShowParseView(APIView):
                 device = device_list(Device.objects.filter(pk=device_id)).get()
         except ShowParseError as exc:
             raise ServiceError(str(exc), code="unparseable") from None
+        except DeviceInvalid as exc:
+            raise ValidationError(problems_by_field(exc.problems)) from None
         facts_body = dataclasses.asdict(facts)
         return Response(ShowParseResultSerializer({"facts": facts_body, "device": device, "created": created}).data)
 

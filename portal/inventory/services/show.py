@@ -18,7 +18,7 @@ from textfsm import TextFSMError
 
 from portal.cisco.versions import normalize
 from portal.inventory.choices import DeviceSource, OsFamily
-from portal.inventory.services.devices import devices_known, devices_upsert
+from portal.inventory.services.devices import DeviceInvalid, devices_known, devices_upsert
 from portal.inventory.services.fields import validate_device
 from portal.inventory.services.showtext import install_image, install_mode, memory_flash, strip_prompts, xr_record
 
@@ -199,7 +199,8 @@ def device_from_show(
 ) -> tuple[int, bool]:
     """Create or update the device the facts describe; returns (device id, created).
 
-    ``hostname`` overrides the parsed one; site, role and tags are set only when given."""
+    ``hostname`` overrides the parsed one; site, role and tags are set only when given. The facts and what was
+    typed are checked like every entry; raises DeviceInvalid naming each field that breaks a rule."""
     row: dict[str, Any] = facts.as_row()
     row["hostname"] = hostname.strip() or facts.hostname
     for name, value in (("site", site), ("role", role)):
@@ -209,6 +210,6 @@ def device_from_show(
         row["tags"] = list(tags)
     entry, problems = validate_device(row, existing=devices_known([row["hostname"]]).get(row["hostname"].strip()))
     if entry is None:
-        raise ShowParseError("; ".join(f"{column}: {message}" for column, message in problems))
+        raise DeviceInvalid(problems)
     result = devices_upsert(entries=[entry], source=DeviceSource.SHOW)
     return result.device_ids[0], bool(result.created)
