@@ -130,15 +130,12 @@ def _shared_worker_process(django_db_setup, django_db_blocker, tmp_path_factory)
 
 
 @pytest.fixture
-def hook_worker(_shared_worker_process, transactional_db) -> Iterator[WorkerProcess]:
-    """The shared worker; deliveries queued by this test go to its queue."""
-    from webhooks.tasks import webhook_delivery_send_task
-
+def hook_worker(_shared_worker_process, transactional_db, settings) -> WorkerProcess:
+    """The shared worker; deliveries queued by this test go to its queue (Celery reads the default queue from the
+    settings each time it routes a task)."""
     worker, queue = _shared_worker_process
-    # Celery caches a task's routing options on first use: clear the cache when changing the queue.
-    webhook_delivery_send_task.queue, webhook_delivery_send_task._exec_options = queue, None
-    yield worker
-    webhook_delivery_send_task.queue, webhook_delivery_send_task._exec_options = None, None
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    return worker
 
 
 def wait_delivery(delivery_id: int, *states: str, worker: WorkerProcess | None = None) -> WebhookDelivery:
