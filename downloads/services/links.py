@@ -20,7 +20,7 @@ def _signer() -> signing.TimestampSigner:
 
 
 def device_link_create(*, stored_image: StoredImage) -> str:
-    """The path of a signed link to ``stored_image`` (absolute URL: ``request.build_absolute_uri(path)``)."""
+    """The path of a signed link to ``stored_image`` (made absolute for devices by ``portal.core.links.device_url``)."""
     token = _signer().sign(str(stored_image.pk))
     return reverse("downloads:device-file", kwargs={"signed": token, "name": stored_image.name})
 
