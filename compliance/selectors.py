@@ -25,11 +25,21 @@ def decision_latest(kind: str) -> Decision | None:
     return Decision.objects.filter(kind=kind, posted_ok=True).select_related("snapshot").order_by("-sequence").first()
 
 
+def _held_jobs(state: str, kind: str | None) -> QuerySet[DownloadJob]:
+    needs = NEEDS_FOR_FORM[kind] if kind else tuple({n for ns in NEEDS_FOR_FORM.values() for n in ns})
+    jobs = DownloadJob.objects.filter(state=state, waiting_for__in=needs)
+    return jobs.select_related("requested_by").order_by("created_at", "pk")
+
+
 def waiting_jobs(kind: str | None = None) -> QuerySet[DownloadJob]:
     """Download jobs waiting on this form (either form when None), oldest first, with their requesters."""
-    needs = NEEDS_FOR_FORM[kind] if kind else tuple({n for ns in NEEDS_FOR_FORM.values() for n in ns})
-    jobs = DownloadJob.objects.filter(state=JobState.AWAITING_COMPLIANCE, waiting_for__in=needs)
-    return jobs.select_related("requested_by").order_by("created_at", "pk")
+    return _held_jobs(JobState.AWAITING_COMPLIANCE, kind)
+
+
+def blocked_jobs(kind: str | None = None) -> QuerySet[DownloadJob]:
+    """Download jobs blocked because this form (either form when None) was declined, oldest first; an acceptance
+    resumes them."""
+    return _held_jobs(JobState.BLOCKED_BY_COMPLIANCE, kind)
 
 
 def queue_count() -> int:
@@ -45,7 +55,8 @@ class FormStanding:
     label: str
     snapshot: FormSnapshot | None
     decision: Decision | None
-    jobs: list = field(default_factory=list)
+    jobs: list = field(default_factory=list)  # waiting on the form
+    blocked: list = field(default_factory=list)  # blocked by compliance: the form was declined
 
     @property
     def decision_is_current(self) -> bool:
@@ -69,9 +80,11 @@ class FormStanding:
 
 
 def form_standing(kind: str, *, with_jobs: bool = True) -> FormStanding:
-    """The standing of one form (``with_jobs`` loads the waiting jobs too)."""
+    """The standing of one form (``with_jobs`` loads the jobs it holds too: waiting and blocked)."""
     jobs = list(waiting_jobs(kind)) if with_jobs else []
-    return FormStanding(kind, FormKind(kind).label, form_snapshot_current(kind), decision_latest(kind), jobs)
+    blocked = list(blocked_jobs(kind)) if with_jobs else []
+    label = FormKind(kind).label
+    return FormStanding(kind, label, form_snapshot_current(kind), decision_latest(kind), jobs, blocked)
 
 
 def form_standings(*, with_jobs: bool = True) -> list[FormStanding]:

@@ -1,5 +1,5 @@
 """Everything that changes compliance state: snapshots of the forms, decisions (posted, then appended to the
-audit chain), the downloads they release or fail, and the e-mails to officers."""
+audit chain) and the downloads they resume or block."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def form_snapshots_refresh(*, kinds: tuple[str, ...] = (FormKind.K9, FormKind.EU
 
 @dataclass(frozen=True)
 class DecisionOutcome:
-    """A posted decision and how many waiting download jobs it resumed or failed (None: that failed; it is logged)."""
+    """A posted decision and how many download jobs it resumed (accepted) or blocked (declined); None: updating
+    them failed (it is logged)."""
 
     decision: Decision
     jobs_affected: int | None
@@ -225,7 +226,8 @@ def decision_submit(
     *, data: DecisionInput, decided_by: AbstractBaseUser, client_address: str | None
 ) -> DecisionOutcome:
     """Check the answer against the form shown, confirm the form is still Cisco's current one, POST it upstream,
-    append the record, then resume (accept) or fail (decline) the download jobs waiting on that form.
+    append the record, then resume (accept) the download jobs the form holds or block them by compliance
+    (decline).
 
     Raises InvalidDecision / FormOutdated / FormUnavailable (nothing posted, nothing recorded), AuditChainBroken
     (nothing posted), or DecisionNotPosted (the upstream refused or was down: the attempt is recorded with
@@ -297,12 +299,16 @@ def _record(
 
 
 def _waiting_jobs_apply(decision: Decision) -> int | None:
-    """Resume (accepted) or fail (declined) the jobs waiting on the form; the decision stands whatever happens here."""
+    """Resume the jobs the form holds (accepted: waiting or blocked ones), or block by compliance the jobs waiting
+    on it (declined); the decision stands whatever happens here."""
+    label = FormKind(decision.kind).label
+    who = f"by {decision.decided_by_username} (record #{decision.sequence})"
     try:
         if decision.status == DecisionStatus.ACCEPTED:
-            return download_services.download_jobs_resume_waiting(form=decision.kind)
-        reason = f"{FormKind(decision.kind).label} declined by compliance: {decision.comments}"
-        return download_services.download_jobs_fail_waiting(form=decision.kind, reason=reason)
+            reason = f"The {label} form was accepted {who}; asking Cisco again."
+            return download_services.download_jobs_resume_waiting(form=decision.kind, reason=reason)
+        reason = f"The {label} form was declined {who}: {decision.comments}"
+        return download_services.download_jobs_block_by_compliance(form=decision.kind, reason=reason)
     except Exception:  # the record is already kept; a failure here must not hide that, only be seen
         logger.exception("compliance: decision #%s recorded, but waiting downloads were not updated", decision.sequence)
         return None

@@ -6,12 +6,17 @@ from django.db import models
 
 
 class JobState(models.TextChoices):
-    """Where a download job is: queued -> authorizing -> (awaiting compliance | blocked) -> downloading ->
-    verifying -> stored | failed | cancelled."""
+    """Where a download job is: queued -> authorizing -> (awaiting compliance | blocked by compliance | blocked)
+    -> downloading -> verifying -> stored | failed | cancelled.
+
+    Awaiting compliance: a form must be accepted. Blocked by compliance: the form was declined (by an officer, or
+    Cisco says so); an acceptance resumes it like a waiting job. Blocked: Cisco refuses it for reasons no form
+    changes (contract, login, export)."""
 
     QUEUED = "queued", "Queued"
     AUTHORIZING = "authorizing", "Authorizing"
     AWAITING_COMPLIANCE = "awaiting_compliance", "Awaiting compliance"
+    BLOCKED_BY_COMPLIANCE = "blocked_by_compliance", "Blocked by compliance"
     BLOCKED = "blocked", "Blocked"
     DOWNLOADING = "downloading", "Downloading"
     VERIFYING = "verifying", "Verifying"
@@ -30,12 +35,15 @@ CANCELLABLE_STATES = frozenset(
         JobState.QUEUED,
         JobState.AUTHORIZING,
         JobState.AWAITING_COMPLIANCE,
+        JobState.BLOCKED_BY_COMPLIANCE,
         JobState.BLOCKED,
         JobState.DOWNLOADING,
         JobState.VERIFYING,
     }
 )
 RETRYABLE_STATES = frozenset({JobState.FAILED, JobState.CANCELLED, JobState.BLOCKED})
+# Held until a compliance officer decides a form (``waiting_for`` names it); an acceptance resumes them by itself.
+HELD_BY_COMPLIANCE = frozenset({JobState.AWAITING_COMPLIANCE, JobState.BLOCKED_BY_COMPLIANCE})
 
 
 class ComplianceNeed(models.TextChoices):

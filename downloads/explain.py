@@ -1,4 +1,5 @@
-"""What a waiting or blocked job needs, said plainly for pages (the upstream's own message is shown as well)."""
+"""What a waiting or blocked job needs, said plainly for pages (the upstream's own message is shown as well), to
+the reader: only those who may retry a job are told to press Retry."""
 
 from __future__ import annotations
 
@@ -27,20 +28,30 @@ _BLOCKS = [
 ]
 
 
-def job_needs(job: DownloadJob) -> str:
-    """One sentence: what must happen for this job to go on (empty when nothing is asked of anyone)."""
+def job_needs(job: DownloadJob, *, can_retry: bool = True) -> str:
+    """One sentence: what must happen for this job to go on (empty when nothing is asked of anyone).
+
+    ``can_retry``: whether the reader may press Retry; others (officers) are told who can, never to press it.
+    """
+    retry = "press Retry" if can_retry else "an engineer can retry it"
     if job.state == JobState.AWAITING_COMPLIANCE:
         form = _FORMS.get(job.waiting_for, "a compliance officer must record a decision")
         return f"To continue, {form} (Compliance → Forms); the download then resumes by itself."
+    if job.state == JobState.BLOCKED_BY_COMPLIANCE:
+        form = _FORMS.get(job.waiting_for, "a compliance officer must accept the form")
+        cancel = " Until then it can be cancelled." if can_retry else ""
+        return (
+            f"The form was declined. To continue, {form} (Compliance → Forms); the download then resumes by "
+            f"itself.{cancel}"
+        )
     if job.state == JobState.BLOCKED:
         code = job.upstream_code or ""
-        for prefixes, text in _BLOCKS:
-            if any(prefix in code for prefix in prefixes):
-                return f"{text} Then press Retry."
-        return (
-            "Cisco refuses this download for this account; nothing Depot can accept changes that. Fix it "
-            "with Cisco, then press Retry."
+        text = next(
+            (text for prefixes, text in _BLOCKS if any(prefix in code for prefix in prefixes)),
+            "Cisco refuses this download for this account; nothing Depot can accept changes that. Fix it with Cisco.",
         )
+        return f"{text} Then {retry}."
     if job.state == JobState.FAILED:
-        return "Press Retry to start again from the beginning (a partial download is resumed where possible)."
+        start = "Press Retry" if can_retry else "An engineer can retry it"
+        return f"{start} to start again from the beginning (a partial download is resumed where possible)."
     return ""

@@ -100,6 +100,7 @@ class StandingSerializer(serializers.Serializer):
     needs_decision = serializers.BooleanField()
     asked_again = serializers.BooleanField(help_text="Downloads wait although the form was accepted before")
     waiting_jobs = serializers.IntegerField()
+    blocked_jobs = serializers.IntegerField(help_text="Downloads blocked by compliance (the form was declined)")
 
 
 class FormSerializer(serializers.Serializer):
@@ -167,25 +168,32 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class DecisionCreatedSerializer(serializers.Serializer):
-    """A posted decision and how many waiting downloads it resumed or failed (null: not known)."""
+    """A posted decision and what it did to the downloads the form held."""
 
     decision = AuditRecordSerializer()
-    jobs_affected = serializers.IntegerField(allow_null=True)
+    jobs_affected = serializers.IntegerField(
+        allow_null=True,
+        help_text="Accepted: downloads resumed (waiting or blocked); Declined: waiting downloads now blocked by "
+        "compliance; null: not known",
+    )
 
 
 class QueueJobSerializer(serializers.Serializer):
-    """A download job waiting on a form."""
+    """A download job a form holds: waiting on it, or blocked by compliance because it was declined."""
 
     id = serializers.IntegerField()
+    state = serializers.CharField(help_text="awaiting_compliance or blocked_by_compliance")
     url = serializers.SerializerMethodField(help_text="The job in the downloads API (absolute)")
     image_name = serializers.CharField()
     pid = serializers.CharField()
     requested_by = serializers.SerializerMethodField()
-    waiting_for = serializers.CharField()
+    waiting_for = serializers.CharField(help_text="The form(s) that hold the job: k9, eula or k9_eula")
+    reason = serializers.CharField(help_text="Why it is held (a decline names who declined and why)")
     upstream_code = serializers.CharField()
     upstream_message_html = serializers.SerializerMethodField(help_text="Cisco's message, sanitised HTML")
     upstream_message_text = serializers.SerializerMethodField(help_text="Cisco's message as plain text")
-    waiting_since = serializers.DateTimeField(source="updated_at")
+    requested_at = serializers.DateTimeField(source="created_at")
+    waiting_since = serializers.DateTimeField(source="updated_at", help_text="Held (waiting or blocked) since")
 
     def get_url(self, job: DownloadJob) -> str:
         return portal_url(reverse("api-download-job-detail", args=[job.pk]), self.context.get("request"))
@@ -207,7 +215,8 @@ class QueueGroupSerializer(serializers.Serializer):
     label = serializers.CharField()
     sub_app_version = serializers.CharField(allow_null=True)
     standing = StandingSerializer()
-    jobs = QueueJobSerializer(many=True)
+    jobs = QueueJobSerializer(many=True, help_text="Waiting on the form")
+    blocked = QueueJobSerializer(many=True, help_text="Blocked by compliance: an acceptance resumes them")
 
 
 class ChainReportSerializer(serializers.Serializer):

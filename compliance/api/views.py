@@ -48,6 +48,7 @@ def _standing(standing: FormStanding) -> dict[str, Any]:
         "needs_decision": standing.needs_decision,
         "asked_again": standing.asked_again,
         "waiting_jobs": len(standing.jobs),
+        "blocked_jobs": len(standing.blocked),
     }
 
 
@@ -179,7 +180,8 @@ class DecisionDetailView(generics.RetrieveAPIView):
 
 
 class QueueView(APIView):
-    """Download jobs waiting on each form, with each form's standing."""
+    """Download jobs each form holds (waiting on it, or blocked by compliance after a decline), with each form's
+    standing."""
 
     permission_classes = [needs(VIEW_FORMS)]
 
@@ -192,6 +194,7 @@ class QueueView(APIView):
                 "sub_app_version": st.snapshot.sub_app_version if st.snapshot else None,
                 "standing": _standing(st),
                 "jobs": st.jobs,
+                "blocked": st.blocked,
             }
             for st in form_standings()
         ]

@@ -32,7 +32,8 @@ def _kind(value: str) -> str:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Every download waiting on a form, grouped by form, with what each form's latest decision covers."""
+    """Every download a form holds (waiting on it, or blocked by its decline), grouped by form, with what each
+    form's latest decision covers."""
     standings = form_standings()
     waiting = len({job.pk for standing in standings for job in standing.jobs})
     return render(request, "compliance/queue.html", {"standings": standings, "waiting": waiting})
@@ -46,6 +47,7 @@ def forms_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _prefill_file_names(kind: str, jobs: list) -> str:
+    """The file names of the jobs the form holds (posted as fileNames), oldest first."""
     names = [job.image_name for job in jobs]
     try:
         # K9 takes one name (spec); the oldest waiting job's image stands for the others.
@@ -63,7 +65,7 @@ def _form_page(request: HttpRequest, kind: str, form: DecisionForm | None, statu
             initial={
                 "snapshot": rendered.snapshot.pk,
                 "shown_sha256": rendered.sanitised_sha256,
-                "file_names": _prefill_file_names(kind, standing.jobs),
+                "file_names": _prefill_file_names(kind, standing.jobs + standing.blocked),
             }
         )
     context = {
@@ -115,16 +117,22 @@ def form_detail(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _jobs_note(outcome: DecisionOutcome) -> str:
-    """What the decision did to the downloads that waited on the form, in a sentence (empty when not known)."""
+    """What the decision did to the downloads the form held, in a sentence (empty when not known)."""
     count = outcome.jobs_affected
     if count is None:
         return ""
-    if count == 0:
-        return " No download was waiting on this form."
     if outcome.decision.status == DecisionStatus.ACCEPTED:
-        text = ngettext("%(n)d waiting download resumed.", "%(n)d waiting downloads resumed.", count)
+        if count == 0:
+            return " No download was held by this form."
+        text = ngettext("%(n)d download resumed.", "%(n)d downloads resumed.", count)
     else:
-        text = ngettext("%(n)d waiting download failed.", "%(n)d waiting downloads failed.", count)
+        if count == 0:
+            return " No download was waiting on this form."
+        text = ngettext(
+            "%(n)d waiting download is now blocked by compliance; accepting the form later resumes it.",
+            "%(n)d waiting downloads are now blocked by compliance; accepting the form later resumes them.",
+            count,
+        )
     return " " + text % {"n": count}
 
 

@@ -13,7 +13,7 @@ from downloads.services.jobs import (
     download_job_cancel,
     download_job_request,
     download_job_retry,
-    download_jobs_fail_waiting,
+    download_jobs_block_by_compliance,
     download_jobs_resume_waiting,
 )
 from downloads.services.links import device_link_create, device_link_resolve, links_max_age, links_valid_for
@@ -35,7 +35,7 @@ __all__ = [
     "download_job_request",
     "download_job_retry",
     "download_job_run",
-    "download_jobs_fail_waiting",
+    "download_jobs_block_by_compliance",
     "download_jobs_reconcile",
     "download_jobs_request_targets",
     "download_jobs_requeue_stale",

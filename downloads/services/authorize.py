@@ -9,8 +9,9 @@ final for this run and says why. In order:
 2. :func:`_metadata_step` — metadata/pidimage when the job's metadataTransId is missing, stale or mixed: unknown
    images fail;
 3. :func:`_urls_step` — download/pidimage: each image's outcome is the client's
-   (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job in the compliance queue, refusals
-   block it with the upstream's code and message, a URL makes the job lead (or join) the one transfer of that
+   (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job in the compliance queue, a declined
+   K9 form blocks it by compliance (an acceptance resumes it), refusals block it with the upstream's code and
+   message, a URL makes the job lead (or join) the one transfer of that
    image.
 """
 
@@ -57,6 +58,7 @@ class Step(enum.StrEnum):
     JOINED = "joined"  # waits for the running transfer of its image (led by another job)
     STORED = "stored"  # done: the verified image is in storage
     AWAITING_COMPLIANCE = "awaiting_compliance"  # waits for an officer to accept a form
+    BLOCKED_BY_COMPLIANCE = "blocked_by_compliance"  # the form was declined: an acceptance resumes it
     BLOCKED = "blocked"  # the upstream refuses it; no form changes that
     FAILED = "failed"
     REQUEUED = "requeued"  # back in the queue (a race lost, or passing upstream trouble)
@@ -338,6 +340,18 @@ def _offer_step(job: DownloadJob, offer: DownloadOffer) -> Step:
     message = "\n".join(e.message for e in offer.exceptions)
     if offer.outcome in _NEEDS:
         return _await_compliance(job, _NEEDS[offer.outcome], codes, message)
+    if offer.outcome is ImageOutcome.K9_DECLINED:
+        moved = job_move(
+            job.pk,
+            JobState.AUTHORIZING,
+            state=JobState.BLOCKED_BY_COMPLIANCE,
+            waiting_for=ComplianceNeed.K9,
+            run_id="",
+            upstream_code=codes[:64],
+            upstream_message=message,
+            reason="The K9 (export) form was declined for this account; an acceptance resumes the download.",
+        )
+        return Step.BLOCKED_BY_COMPLIANCE if moved else Step.GONE
     if offer.outcome is ImageOutcome.BLOCKED:
         ended = job_end(
             job.pk,

@@ -9,10 +9,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from downloads.choices import CANCELLABLE_STATES, RETRYABLE_STATES, ComplianceNeed, JobSource, JobState
+from downloads.choices import (
+    CANCELLABLE_STATES,
+    HELD_BY_COMPLIANCE,
+    RETRYABLE_STATES,
+    ComplianceNeed,
+    JobSource,
+    JobState,
+)
 from downloads.models import DownloadJob, StoredImage
 from downloads.signals import send_job_ended
 from downloads.storage import UnsafeImageName, validate_image_name
@@ -218,37 +224,57 @@ def download_job_retry(*, job_id: int) -> DownloadJob:
     return DownloadJob.objects.get(pk=job_id)
 
 
-def _waiting_on(form: str) -> Q:
+def _held_on(form: str, states: Iterable[str]) -> list[tuple[int, str]]:
+    """(id, state) of the jobs in ``states`` held by ``form`` (alone or with the other form)."""
     if form not in (ComplianceNeed.K9, ComplianceNeed.EULA):
         raise ValueError('form must be "k9" or "eula"')
-    return Q(state=JobState.AWAITING_COMPLIANCE, waiting_for__in=[form, ComplianceNeed.K9_EULA])
+    rows = DownloadJob.objects.filter(state__in=list(states), waiting_for__in=[form, ComplianceNeed.K9_EULA])
+    return list(rows.values_list("pk", "state"))
 
 
-def download_jobs_resume_waiting(*, form: str) -> int:
-    """Every job waiting on ``form`` goes back to authorizing and is enqueued; returns how many.
+def download_jobs_resume_waiting(*, form: str, reason: str = "") -> int:
+    """Every job held by ``form`` (waiting on it, or blocked by its decline) goes back to authorizing and is
+    enqueued, because the form was accepted; returns how many.
 
-    A job that also needs the other form simply waits again when the upstream says so.
+    What the upstream said about the form is stale now and is cleared; a job that also needs the other form
+    simply waits again when the upstream says so.
     """
+    reason = reason or f"The {ComplianceNeed(form).label} was accepted; asking the upstream again."
+    moved = 0
     with transaction.atomic():
-        ids = list(DownloadJob.objects.filter(_waiting_on(form)).values_list("pk", flat=True))
-        moved = 0
-        for job_id in ids:
+        for job_id, state in _held_on(form, HELD_BY_COMPLIANCE):
             if job_move(
                 job_id,
-                JobState.AWAITING_COMPLIANCE,
+                state,
                 state=JobState.AUTHORIZING,
                 waiting_for=ComplianceNeed.NONE,
                 run_id="",
                 heartbeat_at=timezone.now(),  # the beat must not take the long wait for a dead worker
-                reason=f"The {form.upper()} decision was recorded; asking the upstream again.",
+                upstream_code="",
+                upstream_message="",
+                reason=reason,
             ):
                 enqueue(job_id)
                 moved += 1
     return moved
 
 
-def download_jobs_fail_waiting(*, form: str, reason: str) -> int:
-    """Every job waiting on ``form`` fails with ``reason`` (the form was declined); returns how many."""
+def download_jobs_block_by_compliance(*, form: str, reason: str) -> int:
+    """Every job waiting on ``form`` is blocked by compliance with ``reason`` (the form was declined); returns
+    how many. Jobs it blocked before take the newer ``reason``; what the upstream said about the form is stale
+    now and is cleared. They stay held by that form: its acceptance resumes them, and they can be cancelled."""
+    blocked = 0
     with transaction.atomic():
-        ids = list(DownloadJob.objects.filter(_waiting_on(form)).values_list("pk", flat=True))
-        return sum(job_end(job_id, JobState.AWAITING_COMPLIANCE, JobState.FAILED, reason) for job_id in ids)
+        for job_id, state in _held_on(form, HELD_BY_COMPLIANCE):
+            moved = job_move(
+                job_id,
+                state,
+                state=JobState.BLOCKED_BY_COMPLIANCE,
+                waiting_for=form,
+                run_id="",
+                upstream_code="",
+                upstream_message="",
+                reason=reason,
+            )
+            blocked += int(moved and state == JobState.AWAITING_COMPLIANCE)
+    return blocked

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 
 from downloads.explain import job_needs
+from downloads.models import DownloadJob
+from downloads.views import CHANGE_JOB
 
 register = template.Library()
 
@@ -27,7 +29,8 @@ def duration(seconds: int | None) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-@register.simple_tag
-def needs(job) -> str:
-    """What the job needs to go on (see downloads.explain)."""
-    return job_needs(job)
+@register.simple_tag(takes_context=True)
+def needs(context: template.Context, job: DownloadJob) -> str:
+    """What the job needs to go on (see downloads.explain), said to the user reading the page."""
+    user = context.get("user")
+    return job_needs(job, can_retry=bool(user and user.has_perm(CHANGE_JOB)))

@@ -40,6 +40,7 @@ def test_forms_come_rendered_sanitised_and_raw(api_as, engineer):
         "needs_decision": True,
         "asked_again": False,
         "waiting_jobs": 0,
+        "blocked_jobs": 0,
     }
     assert body[1]["snapshot"] is None and body[1]["k9"] is None  # not fetched yet
 

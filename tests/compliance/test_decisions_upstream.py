@@ -97,7 +97,7 @@ def test_incomplete_answers_are_refused_before_anything_is_posted(client, office
     assert not Decision.objects.exists() and not _posts(upstream.sim, "compliance/k9")
 
 
-def test_declining_posts_the_comments_and_fails_nothing_when_nothing_waits(client, officer, upstream):
+def test_declining_posts_the_comments_and_blocks_nothing_when_nothing_waits(client, officer, upstream):
     form_snapshot_fetch(kind=FormKind.EULA)
     client.force_login(officer)
     response = page_post(client, "eula", status="Declined", comments="licence not approved by legal")

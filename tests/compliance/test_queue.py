@@ -77,7 +77,7 @@ def test_accepting_resumes_every_job_waiting_on_that_form(client, officer, jobs,
     assert states["k9-only.bin"] == states["both-forms.bin"] == JobState.AUTHORIZING
     assert states["eula-only.bin"] == JobState.AWAITING_COMPLIANCE  # waits on the other form
     follow = client.get("/compliance/").content.decode()
-    assert "2 waiting downloads resumed." in follow
+    assert "2 downloads resumed." in follow
 
 
 def test_counts_are_said_in_proper_singular_and_plural(client, officer, engineer):
@@ -90,14 +90,17 @@ def test_counts_are_said_in_proper_singular_and_plural(client, officer, engineer
     assert "(s)" not in client.get("/compliance/forms/k9/").content.decode()
 
 
-def test_declining_fails_the_waiting_jobs_with_the_officers_comment(client, officer, jobs, upstream):
+def test_declining_blocks_the_waiting_jobs_by_compliance_with_the_officers_comment(client, officer, jobs, upstream):
     form_snapshot_fetch(kind=FormKind.EULA)
     client.force_login(officer)
     response = page_post(client, "eula", status="Declined", comments="Legal has not approved this licence")
     assert response.status_code == 302
-    failed = DownloadJob.objects.filter(state=JobState.FAILED).order_by("pk")
-    assert [job.image_name for job in failed] == ["eula-only.bin", "both-forms.bin"]
-    assert all("Legal has not approved this licence" in job.reason for job in failed)
+    assert "2 waiting downloads are now blocked by compliance" in client.get("/compliance/").content.decode()
+    held = DownloadJob.objects.filter(state=JobState.BLOCKED_BY_COMPLIANCE).order_by("pk")
+    assert [job.image_name for job in held] == ["eula-only.bin", "both-forms.bin"]
+    assert all("Legal has not approved this licence" in job.reason for job in held)
+    assert {job.waiting_for for job in held} == {"eula"}  # held by the declined form now
+    assert not DownloadJob.objects.filter(state=JobState.FAILED).exists()
     assert DownloadJob.objects.get(image_name="k9-only.bin").state == JobState.AWAITING_COMPLIANCE
 
 
@@ -106,7 +109,7 @@ def test_officers_may_accept_ahead_of_any_download(client, officer, upstream):
     client.force_login(officer)
     response = page_post(client, "eula", status="Accepted")
     assert response.status_code == 302
-    assert "No download was waiting on this form." in client.get("/compliance/").content.decode()
+    assert "No download was held by this form." in client.get("/compliance/").content.decode()
     assert upstream.sim.forms()["decisions"][upstream.sim.client_id]["eula"]["status"] == "Accepted"
 
 
@@ -165,3 +168,53 @@ def test_no_email_for_a_job_that_no_longer_waits(mail_locmem, officer_with_mail,
     job = DownloadJob.objects.create(pid="SIM-DL-1", image_name="done.bin", state=JobState.STORED)
     job_awaiting_compliance.send(sender=DownloadJob, job_id=job.pk)
     assert mail.outbox == []
+
+
+DECLINED_REASON = "The K9 (export) form was declined by off (record #1): no"
+
+
+def blocked(name: str, user=None, reason: str = DECLINED_REASON) -> DownloadJob:
+    return DownloadJob.objects.create(
+        pid="SIM-DL-1",
+        image_name=name,
+        state=JobState.BLOCKED_BY_COMPLIANCE,
+        waiting_for="k9",
+        reason=reason,
+        requested_by=user,
+    )
+
+
+def test_blocked_jobs_are_listed_under_their_form_and_the_engineer_can_still_cancel_them(
+    client, api_as, officer, engineer
+):
+    job = blocked("held.bin", engineer)
+    client.force_login(officer)
+    queue = client.get("/compliance/").content.decode()
+    assert f'id="job-{job.pk}"' in queue[queue.index('id="blocked-k9"') :] and f"{DECLINED_REASON}</td>" in queue
+    assert (
+        "1 download is blocked by compliance until this form is accepted"
+        in client.get("/compliance/forms/k9/").content.decode()
+    )
+    assert 'id="badge-compliance-queue"' not in queue  # the badge counts what waits for a first decision
+    api = api_as(engineer)
+    assert api.post(f"/api/v1/downloads/jobs/{job.pk}/cancel/").status_code == 200
+    assert DownloadJob.objects.get(pk=job.pk).state == JobState.CANCELLED
+    assert f'id="job-{job.pk}"' not in client.get("/compliance/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "code"), [(JobState.BLOCKED, "IMG_K9"), (JobState.FAILED, ""), (JobState.BLOCKED_BY_COMPLIANCE, "")]
+)
+def test_only_those_who_may_retry_are_told_to_press_retry(client, officer, engineer, state, code):
+    job = DownloadJob.objects.create(
+        pid="SIM-DL-1", image_name="x.bin", state=state, upstream_code=code, waiting_for="k9", requested_by=engineer
+    )
+    client.force_login(officer)
+    officer_view = client.get(f"/downloads/jobs/{job.pk}/").content.decode()
+    assert "ress Retry" not in officer_view and 'action="/downloads/jobs/' not in officer_view
+    client.force_login(engineer)
+    engineer_view = client.get(f"/downloads/jobs/{job.pk}/").content.decode()
+    if state == JobState.BLOCKED_BY_COMPLIANCE:  # it resumes by itself: nobody is told to retry it
+        assert "ress Retry" not in engineer_view and "can be cancelled" in engineer_view
+    else:
+        assert "ress Retry" in engineer_view and "an engineer can retry it" in officer_view.lower()

@@ -62,3 +62,47 @@ def test_a_download_waiting_on_k9_resumes_by_itself_once_an_officer_accepts(clie
     queue = client.get("/compliance/").content.decode()
     assert "sim-cloud-k9.bin" in queue and "for an older version (9)" in queue
     assert "Cisco asks for this form again" in queue
+
+
+def test_a_decline_blocks_downloads_by_compliance_and_a_later_acceptance_resumes_them(
+    client, api_as, officer, engineer, upstream, start_worker
+):
+    upstream.sim.post("compliance/eula", {"status": "Accepted"}).raise_for_status()  # only K9 stands in the way
+    worker = start_worker(**upstream.env)
+    first = download_job_request(**CRYPTO, requested_by=engineer)
+    wait_for(lambda: job_in(first.pk, JobState.AWAITING_COMPLIANCE), "the K9 hold", worker=worker)
+    wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9).exists(), "the K9 snapshot", worker=worker)
+
+    client.force_login(officer)
+    declined = page_post(client, "k9", status="Declined", bus_function="COMM_OR_CIVIL", confirm="on",
+                         comments="no export licence yet")  # fmt: skip
+    assert declined.status_code == 302
+    note = client.get("/compliance/").content.decode()
+    assert "1 waiting download is now blocked by compliance" in note
+    first.refresh_from_db()
+    assert first.state == JobState.BLOCKED_BY_COMPLIANCE and first.waiting_for == "k9"
+    assert "declined by off (record #1): no export licence yet" in first.reason
+    assert first.upstream_code == "" and first.upstream_message == ""  # "K9 not accepted yet" is stale now
+
+    # Asked again after the decline, Cisco answers K9_REJECTED: blocked by compliance as well, not a dead end.
+    second = download_job_request(**{**CRYPTO, "image_name": "sim-cloud-k9.bin"}, requested_by=engineer)
+    held = wait_for(lambda: job_in(second.pk, JobState.BLOCKED_BY_COMPLIANCE, JobState.BLOCKED, JobState.FAILED),
+                    "the second job", worker=worker)  # fmt: skip
+    assert held.state == JobState.BLOCKED_BY_COMPLIANCE and held.upstream_code == "K9_REJECTED", held.reason
+    queue = client.get("/compliance/").content.decode()
+    blocked = queue[queue.index('id="blocked-k9"') :]
+    assert f'id="job-{first.pk}"' in blocked and f'id="job-{second.pk}"' in blocked and ">eng<" in blocked
+    groups = api_as(officer).get("/api/v1/compliance/queue/").json()
+    assert [job["id"] for job in groups[0]["blocked"]] == [first.pk, second.pk] and groups[0]["jobs"] == []
+    assert {job["state"] for job in groups[0]["blocked"]} == {"blocked_by_compliance"}
+    job_page = client.get(f"/downloads/jobs/{first.pk}/").content.decode()
+    assert "The form was declined" in job_page and "Press Retry" not in job_page and "press Retry" not in job_page
+
+    accepted = page_post(client, "k9", status="Accepted", bus_function="COMM_OR_CIVIL", confirm="on")
+    assert accepted.status_code == 302
+    assert "2 downloads resumed." in client.get("/compliance/").content.decode()
+    ended = (JobState.STORED, JobState.FAILED, JobState.BLOCKED, JobState.BLOCKED_BY_COMPLIANCE)
+    for job in (first, second):
+        done = wait_for(lambda job=job: job_in(job.pk, *ended), "the resumed download", worker=worker)
+        assert done.state == JobState.STORED, done.reason
+    assert 'id="blocked-k9"' not in client.get("/compliance/").content.decode()

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.conf import settings as django_settings
 
-from downloads.choices import TERMINAL_STATES, JobState
+from downloads.choices import HELD_BY_COMPLIANCE, TERMINAL_STATES, JobState
 from downloads.models import DownloadJob
 from portal.cisco.provider import reset_client
 from portal.cisco.simulator.content import ImageBytes
@@ -183,7 +183,7 @@ def clean_storage() -> Iterator[None]:
 
 def wait_job(
     job_id: int,
-    states=TERMINAL_STATES | {JobState.BLOCKED, JobState.AWAITING_COMPLIANCE},
+    states=TERMINAL_STATES | {JobState.BLOCKED, *HELD_BY_COMPLIANCE},
     timeout: float = 60,
     worker=None,
 ) -> DownloadJob:

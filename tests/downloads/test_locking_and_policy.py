@@ -11,7 +11,7 @@ from downloads.models import DownloadJob, StoredImage, Transfer
 from downloads.services import (
     DownloadRequestInvalid,
     download_job_request,
-    download_jobs_fail_waiting,
+    download_jobs_block_by_compliance,
     download_jobs_resume_waiting,
 )
 from downloads.signals import job_awaiting_compliance
@@ -82,14 +82,19 @@ def test_k9_wait_signals_compliance_then_resumes_when_the_form_is_accepted(dl_up
     assert job.stored_image.sha512 == catalog.expected("dl-crypto-k9.bin")["sha512"]
 
 
-def test_eula_decline_fails_waiting_jobs_with_the_reason(dl_upstream, shared_worker):
+def test_eula_decline_blocks_waiting_jobs_by_compliance_until_an_acceptance(dl_upstream, shared_worker):
     dl_upstream.sim.reset()
     job = wait_job(download_job_request(pid=catalog.PID, image_name="dl-plain.bin").pk, worker=shared_worker)
     assert job.state == JobState.AWAITING_COMPLIANCE and job.waiting_for == ComplianceNeed.EULA
-    assert download_jobs_fail_waiting(form="k9", reason="K9 declined") == 0
-    assert download_jobs_fail_waiting(form="eula", reason="EULA declined by officer") == 1
+    assert download_jobs_block_by_compliance(form="k9", reason="K9 declined") == 0
+    assert download_jobs_block_by_compliance(form="eula", reason="EULA declined by officer") == 1
     job.refresh_from_db()
-    assert job.state == JobState.FAILED and job.reason == "EULA declined by officer"
+    assert job.state == JobState.BLOCKED_BY_COMPLIANCE and job.reason == "EULA declined by officer"
+    assert job.waiting_for == ComplianceNeed.EULA and job.upstream_code == "" and job.upstream_message == ""
+    assert job.can_cancel and not job.can_retry
+    dl_upstream.sim.accept_forms()
+    assert download_jobs_resume_waiting(form="eula") == 1  # the blocked job resumes like a waiting one
+    assert wait_job(job.pk, states={JobState.STORED}, worker=shared_worker).stored_image is not None
 
 
 def test_contract_restriction_blocks_with_the_upstream_code_and_message(dl_upstream, shared_worker):

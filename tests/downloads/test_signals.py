@@ -17,7 +17,7 @@ from downloads.services import (
     download_job_cancel,
     download_job_request,
     download_job_run,
-    download_jobs_fail_waiting,
+    download_jobs_block_by_compliance,
     download_jobs_requeue_stale,
 )
 from downloads.services.recovery import MAX_REQUEUES
@@ -97,7 +97,7 @@ def test_a_rolled_back_end_is_never_announced(heard):
     assert heard.events == [] and not DownloadJob.objects.exists()
 
 
-def test_declined_waits_and_given_up_runs_send_job_failed_cancel_sends_nothing(heard):
+def test_given_up_runs_send_job_failed_a_declined_form_and_a_cancel_send_nothing(heard):
     waiting = DownloadJob.objects.create(
         pid="P", image_name="w.bin", state=JobState.AWAITING_COMPLIANCE, waiting_for=ComplianceNeed.EULA
     )
@@ -109,7 +109,8 @@ def test_declined_waits_and_given_up_runs_send_job_failed_cancel_sends_nothing(h
         heartbeat_at=timezone.now() - dt.timedelta(hours=1),
     )
     cancelled = DownloadJob.objects.create(pid="P", image_name="c.bin", state=JobState.QUEUED)
-    assert download_jobs_fail_waiting(form="eula", reason="declined") == 1
+    assert download_jobs_block_by_compliance(form="eula", reason="declined") == 1  # held, not ended
     assert download_jobs_requeue_stale(stale_after_seconds=60) == []
     download_job_cancel(job_id=cancelled.pk)
-    assert heard.events == [("failed", waiting.pk, JobState.FAILED), ("failed", stale.pk, JobState.FAILED)]
+    assert DownloadJob.objects.get(pk=waiting.pk).state == JobState.BLOCKED_BY_COMPLIANCE
+    assert heard.events == [("failed", stale.pk, JobState.FAILED)]

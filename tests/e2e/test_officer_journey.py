@@ -66,7 +66,7 @@ def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login
     page.click("#accept")
 
     page.wait_for_url("**/compliance/")
-    assert "1 waiting download resumed." in page.locator(".messages").inner_text()
+    assert "1 download resumed." in page.locator(".messages").inner_text()
     assert page.locator("#badge-compliance-queue").count() == 0
     decision = Decision.objects.get()
     assert decision.posted_ok and decision.decided_by == officer and decision.status == "Accepted"
@@ -76,6 +76,51 @@ def test_officer_accepts_k9_from_the_queue_and_the_download_moves_on(page, login
     page.reload()
     assert page.locator(f"#job-{job.pk}").count() == 0
     assert "Nothing waits on this form" in page.locator("#queue-k9").inner_text()
+
+
+def test_officer_declines_k9_then_accepts_and_the_blocked_download_resumes(page, login, officer, engineer, upstream,
+                                                                          start_worker):  # fmt: skip
+    upstream.sim.post("compliance/eula", {"status": "Accepted"}).raise_for_status()
+    worker = start_worker(**upstream.env)
+    job = download_job_request(**CRYPTO, requested_by=engineer)
+    wait_for(lambda: job_state(job.pk) == JobState.AWAITING_COMPLIANCE, "the K9 hold", worker=worker)
+    wait_for(lambda: FormSnapshot.objects.filter(kind=FormKind.K9).exists(), "the K9 snapshot", worker=worker)
+
+    login("off", "pw-off")
+    page.click("nav >> text=Compliance queue")
+    page.click("#open-k9")
+    page.wait_for_url("**/compliance/forms/k9/")
+    # Before anyone answers, the page says what a decline needs as well.
+    assert "a decline too" in page.locator("#answer-needs").inner_text()
+    page.check("#bus-commercial")
+    page.check("#confirm")
+    page.fill("#id_comments", "no export licence yet")
+    page.click("#decline")
+    page.wait_for_url("**/compliance/")
+    assert "1 waiting download is now blocked by compliance" in page.locator(".messages").inner_text()
+    row = page.locator(f"#blocked-k9 #job-{job.pk}")
+    assert "sim-crypto-k9.bin" in row.inner_text() and "eng" in row.inner_text()
+    assert "no export licence yet" in row.inner_text()
+    assert job_state(job.pk) == JobState.BLOCKED_BY_COMPLIANCE
+
+    row.locator("a").click()  # the officer's view of the job: blocked by compliance, never "press Retry"
+    page.wait_for_url(f"**/downloads/jobs/{job.pk}/")
+    assert page.locator("[data-state=blocked_by_compliance]").first.is_visible()
+    assert "retry" not in page.locator("#job-progress").inner_text().lower()
+
+    page.goto("/compliance/forms/k9/")
+    page.check("#bus-commercial")
+    page.check("#confirm")
+    page.click("#accept")
+    page.wait_for_url("**/compliance/")
+    assert "1 download resumed." in page.locator(".messages").inner_text()
+    ended = (JobState.STORED, JobState.FAILED, JobState.BLOCKED, JobState.BLOCKED_BY_COMPLIANCE)
+    wait_for(lambda: job_state(job.pk) in ended, "the resumed download", worker=worker)
+    assert job_state(job.pk) == JobState.STORED, DownloadJob.objects.get(pk=job.pk).reason
+    page.reload()
+    assert page.locator(f"#job-{job.pk}").count() == 0
+    page.goto(f"/downloads/jobs/{job.pk}/")
+    assert page.locator("[data-state=stored]").first.is_visible()
 
 
 def test_hostile_form_content_runs_nothing_in_a_real_browser(page, login, officer):

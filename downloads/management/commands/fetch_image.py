@@ -4,8 +4,8 @@
 
 By default the job runs in this process (a worker that happens to take the queued message first is fine:
 the job is claimed once, and this command follows it either way); ``--enqueue`` leaves it to the workers
-and only follows it. Exit status 0 once stored, 1 when it failed, was blocked or cancelled, 2 when it waits
-for a compliance decision.
+and only follows it. Exit status 0 once stored, 1 when it failed, was blocked or cancelled, 2 when it is held
+by compliance (waiting on a form, or blocked because one was declined).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
 
 from downloads import services
-from downloads.choices import JobSource, JobState
+from downloads.choices import HELD_BY_COMPLIANCE, JobSource, JobState
 from downloads.explain import job_needs
 from downloads.management.progress import Bar
 from downloads.models import DownloadJob
@@ -62,7 +62,7 @@ class Command(BaseCommand):
     def _follow(self, job_id: int, timeout: float) -> DownloadJob:
         bar = Bar(self.stdout._out)
         deadline = time.monotonic() + timeout if timeout else None
-        settled = {JobState.BLOCKED, JobState.AWAITING_COMPLIANCE}
+        settled = {JobState.BLOCKED, *HELD_BY_COMPLIANCE}
         while True:
             close_old_connections()
             job = DownloadJob.objects.get(pk=job_id)
@@ -94,7 +94,7 @@ class Command(BaseCommand):
             self.stdout.write(f"sha512 {image.sha512}\nmd5    {image.md5}")
             return
         detail = "\n".join(filter(None, [job.reason, job_needs(job), job.upstream_code, job.upstream_message]))
-        if job.state == JobState.AWAITING_COMPLIANCE:
+        if job.state in HELD_BY_COMPLIANCE:
             self.stderr.write(detail)
             raise SystemExit(2)
         raise CommandError(f"job {job.pk} {job.get_state_display().lower()}: {detail}")
