@@ -1,4 +1,5 @@
-"""Receivers of other apps' signals: a download that starts waiting on a form tells the officers."""
+"""Receivers of other apps' signals: a download that starts waiting on a form tells the officers (or, when the form
+was declined, is blocked by compliance at once)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,21 @@ def refresh_throttle_key(kind: str) -> str:
 
 
 def job_awaiting_compliance(sender: Any = None, job_id: int | None = None, **kwargs: Any) -> None:
-    """downloads.signals.job_awaiting_compliance: e-mail the officers and fetch the form(s) the job waits on.
+    """downloads.signals.job_awaiting_compliance: block the job when its form was declined, else e-mail the
+    officers; fetch the form(s) the job waits on either way.
 
     Sent on commit by the downloads app; nothing here may break the downloads' own work, so failures are logged.
     """
     from compliance.notifications import officers_notify_job_waiting
+    from compliance.services import download_job_hold_check
 
     if job_id is None:
         return
     try:
-        officers_notify_job_waiting(job_id=job_id)
+        if not download_job_hold_check(job_id=job_id):
+            officers_notify_job_waiting(job_id=job_id)
     except Exception:
-        logger.exception("compliance: could not e-mail officers about job %s", job_id)
+        logger.exception("compliance: could not block or e-mail officers about job %s", job_id)
     try:
         _refresh_forms_for(job_id)
     except Exception:

@@ -13,14 +13,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.chain import GENESIS, canonical_json, json_clean, record_hash, sha256_text
-from compliance.choices import DecisionStatus, FormKind
+from compliance.choices import FORMS_FOR_NEED, DecisionStatus, FormKind
 from compliance.decisions import DecisionInput, comments_clean, posted_values
 from compliance.errors import AuditChainBroken, DecisionNotPosted, FormOutdated, FormUnavailable, InvalidDecision
 from compliance.models import ChainHead, Decision, FormSnapshot
 from compliance.rendering import render_snapshot
-from compliance.selectors import form_snapshot_current
+from compliance.selectors import decision_latest, form_snapshot_current
 from compliance.signals import form_decided
 from downloads import services as download_services
+from downloads.choices import JobState
+from downloads.models import DownloadJob
 from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
 from portal.cisco.exceptions import AsdError, UpstreamUnavailable
 from portal.cisco.provider import get_client
@@ -32,6 +34,7 @@ __all__ = [
     "DecisionOutcome",
     "decision_append",
     "decision_submit",
+    "download_job_hold_check",
     "form_snapshot_fetch",
     "form_snapshot_store",
     "form_snapshots_refresh",
@@ -298,17 +301,40 @@ def _record(
     )
 
 
+def _job_reason(decision: Decision) -> str:
+    """What a decision did, as the reason of the download jobs it moves (who decided, on which record, why)."""
+    label = FormKind(decision.kind).label
+    who = f"by {decision.decided_by_username} (record #{decision.sequence})"
+    if decision.status == DecisionStatus.ACCEPTED:
+        return f"The {label} form was accepted {who}; asking Cisco again."
+    return f"The {label} form was declined {who}: {decision.comments}"
+
+
 def _waiting_jobs_apply(decision: Decision) -> int | None:
     """Resume the jobs the form holds (accepted: waiting or blocked ones), or block by compliance the jobs waiting
     on it (declined); the decision stands whatever happens here."""
-    label = FormKind(decision.kind).label
-    who = f"by {decision.decided_by_username} (record #{decision.sequence})"
+    reason = _job_reason(decision)
     try:
         if decision.status == DecisionStatus.ACCEPTED:
-            reason = f"The {label} form was accepted {who}; asking Cisco again."
             return download_services.download_jobs_resume_waiting(form=decision.kind, reason=reason)
-        reason = f"The {label} form was declined {who}: {decision.comments}"
         return download_services.download_jobs_block_by_compliance(form=decision.kind, reason=reason)
     except Exception:  # the record is already kept; a failure here must not hide that, only be seen
         logger.exception("compliance: decision #%s recorded, but waiting downloads were not updated", decision.sequence)
         return None
+
+
+# --- downloads that start waiting ---------------------------------------------------------------------------------
+
+
+def download_job_hold_check(*, job_id: int) -> bool:
+    """A download that starts waiting on a form whose decision on record (for its current version) is a decline is
+    blocked by compliance at once, like the jobs the decline found waiting: the decline stands until an officer
+    accepts. True when it was blocked (nothing waits for a first decision then)."""
+    waiting = DownloadJob.objects.filter(pk=job_id, state=JobState.AWAITING_COMPLIANCE)
+    need = waiting.values_list("waiting_for", flat=True).first() or ""
+    for kind in FORMS_FOR_NEED.get(need, ()):
+        decision, current = decision_latest(kind), form_snapshot_current(kind)
+        declined = decision is not None and decision.status == DecisionStatus.DECLINED
+        if declined and current is not None and decision.sub_app_version == current.sub_app_version:
+            return download_services.download_jobs_block_by_compliance(form=kind, reason=_job_reason(decision)) > 0
+    return False

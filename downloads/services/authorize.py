@@ -9,8 +9,8 @@ final for this run and says why. In order:
 2. :func:`_metadata_step` — metadata/pidimage when the job's metadataTransId is missing, stale or mixed: unknown
    images fail;
 3. :func:`_urls_step` — download/pidimage: each image's outcome is the client's
-   (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job in the compliance queue, a declined
-   K9 form blocks it by compliance (an acceptance resumes it), refusals block it with the upstream's code and
+   (:class:`portal.cisco.errors.ImageOutcome`): forms to accept put the job in the compliance queue, a refused
+   K9 answer blocks it by compliance (an acceptance resumes it), refusals block it with the upstream's code and
    message, a URL makes the job lead (or join) the one transfer of that
    image.
 """
@@ -340,7 +340,7 @@ def _offer_step(job: DownloadJob, offer: DownloadOffer) -> Step:
     message = "\n".join(e.message for e in offer.exceptions)
     if offer.outcome in _NEEDS:
         return _await_compliance(job, _NEEDS[offer.outcome], codes, message)
-    if offer.outcome is ImageOutcome.K9_DECLINED:
+    if offer.outcome is ImageOutcome.K9_REFUSED:
         moved = job_move(
             job.pk,
             JobState.AUTHORIZING,
@@ -349,7 +349,8 @@ def _offer_step(job: DownloadJob, offer: DownloadOffer) -> Step:
             run_id="",
             upstream_code=codes[:64],
             upstream_message=message,
-            reason="The K9 (export) form was declined for this account; an acceptance resumes the download.",
+            reason="Cisco refuses strong encryption for the K9 answer on record (declined, or refused by export "
+            "rules); a new acceptance of the K9 form resumes the download.",
         )
         return Step.BLOCKED_BY_COMPLIANCE if moved else Step.GONE
     if offer.outcome is ImageOutcome.BLOCKED:

@@ -340,7 +340,7 @@ class ImageOutcome(enum.StrEnum):
     NEEDS_EULA = "needs_eula"  # accept the EULA, then ask again
     NEEDS_K9_AND_EULA = "needs_k9_and_eula"
     WARNING = "warning"  # informational: the download goes ahead
-    K9_DECLINED = "k9_declined"  # the K9 form was answered with a decline: a later acceptance may change it
+    K9_REFUSED = "k9_refused"  # the K9 answer on record is refused (declined, or export rules): a new one may do
     BLOCKED = "blocked"  # refused: no form we can accept changes it
 
 
@@ -372,9 +372,10 @@ IMAGE_OUTCOMES: dict[str, ImageOutcome] = {
     # (government/military/embargo answers): the K9 form was already answered and refused, so accepting a
     # form again would not help.
     "IMG_K9": _BLOCK,
-    # K9_REJECTED lists, among its conditions, "You did not agree to the conditions listed in the ... Encryption
-    # Software Registration Form": the answer on record is a decline, which a later acceptance replaces.
-    "K9_REJECTED": ImageOutcome.K9_DECLINED,
+    # K9_REJECTED's conditions are all about the K9 answer on record ("You did not agree to the conditions listed
+    # in the ... Encryption Software Registration Form", a government or military entity, an embargoed country):
+    # unlike IMG_K9, a new answer to the form can change it.
+    "K9_REJECTED": ImageOutcome.K9_REFUSED,
     # Contract, login, entitlement, export and registration refusals: nothing Depot can accept fixes them.
     "IMG_CONTRACT_REQD": _BLOCK,
     "CONTRACT_NOT_AUTH": _BLOCK,
@@ -410,13 +411,13 @@ def image_outcome(code: str) -> ImageOutcome:
 def combined_outcome(codes: Iterable[str]) -> ImageOutcome | None:
     """The outcome of all exceptions of one image together, or None when there are none.
 
-    A refusal wins over anything, then a declined K9 form; otherwise the forms needed add up (K9 and EULA given
+    A refusal wins over anything, then a refused K9 answer; otherwise the forms needed add up (K9 and EULA given
     as two codes mean NEEDS_K9_AND_EULA); warnings matter only when nothing else is asked.
     """
     outcomes = {image_outcome(code) for code in codes}
     if not outcomes:
         return None
-    for decisive in (ImageOutcome.BLOCKED, ImageOutcome.K9_DECLINED):
+    for decisive in (ImageOutcome.BLOCKED, ImageOutcome.K9_REFUSED):
         if decisive in outcomes:
             return decisive
     needs_k9 = bool(outcomes & {ImageOutcome.NEEDS_K9, ImageOutcome.NEEDS_K9_AND_EULA})

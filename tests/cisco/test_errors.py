@@ -41,7 +41,7 @@ EXPECTED_OUTCOMES = {
     "DWLD_WARN1": ImageOutcome.WARNING,
     "DWLD_WARN2": ImageOutcome.WARNING,
     "IMG_K9": ImageOutcome.BLOCKED,
-    "K9_REJECTED": ImageOutcome.K9_DECLINED,
+    "K9_REJECTED": ImageOutcome.K9_REFUSED,
     "IMG_CONTRACT_REQD": ImageOutcome.BLOCKED,
     "CONTRACT_NOT_AUTH": ImageOutcome.BLOCKED,
     "CONTRACT_LOGIN": ImageOutcome.BLOCKED,
@@ -171,7 +171,7 @@ def test_unknown_codes_are_blocked(code: str) -> None:
         (["K9_EULA_FORM_AR", "K9_FORM_ACC"], ImageOutcome.NEEDS_K9_AND_EULA),
         (["K9_EULA_FORM_AR", "LOGIN_REQD"], ImageOutcome.BLOCKED),
         (["SW_ADV_IMAGE", "UNHEARD_OF"], ImageOutcome.BLOCKED),
-        (["K9_REJECTED", "EULA_FORM_ACC"], ImageOutcome.K9_DECLINED),
+        (["K9_REJECTED", "EULA_FORM_ACC"], ImageOutcome.K9_REFUSED),
         (["K9_REJECTED", "CONTRACT_REJECTED"], ImageOutcome.BLOCKED),
     ],
 )

@@ -218,3 +218,25 @@ def test_only_those_who_may_retry_are_told_to_press_retry(client, officer, engin
         assert "ress Retry" not in engineer_view and "can be cancelled" in engineer_view
     else:
         assert "ress Retry" in engineer_view and "an engineer can retry it" in officer_view.lower()
+
+
+def test_a_job_that_starts_waiting_on_a_declined_form_is_blocked_at_once_and_no_one_is_mailed(
+    mail_locmem, officer_with_mail, engineer
+):
+    form = snapshot(FormKind.K9)
+    record(officer_with_mail, form, status="Declined", comments="not for us")
+    job = waiting("after-decline.bin", "k9_eula", engineer)
+    job_awaiting_compliance.send(sender=DownloadJob, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.BLOCKED_BY_COMPLIANCE and job.waiting_for == "k9"  # the declined form holds it
+    assert job.reason == "The K9 (export) form was declined by off (record #1): not for us"
+    assert job.upstream_code == "" and mail.outbox == []
+
+
+def test_a_decline_of_an_older_version_does_not_block_a_new_wait(mail_locmem, officer_with_mail, engineer):
+    record(officer_with_mail, snapshot(FormKind.K9), status="Declined", comments="not for us")
+    snapshot(FormKind.K9, version="10")  # Cisco asks about a new version: nobody has declined that one
+    job = waiting("new-version.bin", "k9", engineer)
+    job_awaiting_compliance.send(sender=DownloadJob, job_id=job.pk)
+    assert DownloadJob.objects.get(pk=job.pk).state == JobState.AWAITING_COMPLIANCE
+    assert len(mail.outbox) == 1

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from compliance.choices import FormKind
 from compliance.models import Decision, FormSnapshot
 from compliance.receivers import refresh_throttle_key
+from compliance.services import form_snapshot_fetch
 from downloads.choices import JobState
 from downloads.models import DownloadJob
 from downloads.services import download_job_request
@@ -84,11 +85,13 @@ def test_a_decline_blocks_downloads_by_compliance_and_a_later_acceptance_resumes
     assert "declined by off (record #1): no export licence yet" in first.reason
     assert first.upstream_code == "" and first.upstream_message == ""  # "K9 not accepted yet" is stale now
 
-    # Asked again after the decline, Cisco answers K9_REJECTED: blocked by compliance as well, not a dead end.
+    # Asked after the decline, Cisco says the form is not accepted: the decline stands, so the job is blocked by
+    # compliance at once (the worker's receiver), listed with the first, not waiting for a first decision.
     second = download_job_request(**{**CRYPTO, "image_name": "sim-cloud-k9.bin"}, requested_by=engineer)
     held = wait_for(lambda: job_in(second.pk, JobState.BLOCKED_BY_COMPLIANCE, JobState.BLOCKED, JobState.FAILED),
                     "the second job", worker=worker)  # fmt: skip
-    assert held.state == JobState.BLOCKED_BY_COMPLIANCE and held.upstream_code == "K9_REJECTED", held.reason
+    assert held.state == JobState.BLOCKED_BY_COMPLIANCE and held.waiting_for == "k9", held.reason
+    assert "declined by off (record #1): no export licence yet" in held.reason
     queue = client.get("/compliance/").content.decode()
     blocked = queue[queue.index('id="blocked-k9"') :]
     assert f'id="job-{first.pk}"' in blocked and f'id="job-{second.pk}"' in blocked and ">eng<" in blocked
@@ -106,3 +109,25 @@ def test_a_decline_blocks_downloads_by_compliance_and_a_later_acceptance_resumes
         done = wait_for(lambda job=job: job_in(job.pk, *ended), "the resumed download", worker=worker)
         assert done.state == JobState.STORED, done.reason
     assert 'id="blocked-k9"' not in client.get("/compliance/").content.decode()
+
+
+def test_a_k9_answer_cisco_refuses_blocks_by_compliance_until_a_new_acceptance(
+    client, officer, engineer, upstream, start_worker
+):
+    upstream.sim.post("compliance/eula", {"status": "Accepted"}).raise_for_status()
+    form_snapshot_fetch(kind=FormKind.K9)
+    client.force_login(officer)
+    # A government entity outside the listed countries: Cisco takes the answer, then refuses crypto (K9_REJECTED).
+    refused = page_post(client, "k9", status="Accepted", bus_function="GOV_OR_MIL",
+                        gov_mil_countries="GOV_OR_MIL_COUNTRIES_NO", confirm="on")  # fmt: skip
+    assert refused.status_code == 302
+    worker = start_worker(**upstream.env)
+    job = download_job_request(**CRYPTO, requested_by=engineer)
+    held = wait_for(lambda: job_in(job.pk, JobState.BLOCKED_BY_COMPLIANCE, JobState.BLOCKED, JobState.FAILED),
+                    "the refusal", worker=worker)  # fmt: skip
+    assert held.state == JobState.BLOCKED_BY_COMPLIANCE and held.upstream_code == "K9_REJECTED", held.reason
+    assert f'id="job-{job.pk}"' in client.get("/compliance/").content.decode()
+    assert page_post(client, "k9", status="Accepted", bus_function="COMM_OR_CIVIL", confirm="on").status_code == 302
+    done = wait_for(lambda: job_in(job.pk, JobState.STORED, JobState.FAILED, JobState.BLOCKED), "the download",
+                    worker=worker)  # fmt: skip
+    assert done.state == JobState.STORED, done.reason

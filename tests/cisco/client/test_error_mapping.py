@@ -64,7 +64,7 @@ def test_every_image_code_maps_to_its_outcome(entry):
         ("CONTRACT_IMG_REQ", ImageOutcome.BLOCKED),
         ("LOGIN_REQD", ImageOutcome.BLOCKED),
         ("IP_CHECK_FAIL", ImageOutcome.BLOCKED),
-        ("K9_REJECTED", ImageOutcome.K9_DECLINED),
+        ("K9_REJECTED", ImageOutcome.K9_REFUSED),
         ("SW_NO_LONGER_AVL", ImageOutcome.BLOCKED),
         ("NEVER_SEEN_BEFORE", ImageOutcome.BLOCKED),
     ],
