@@ -10,12 +10,13 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.catalog.health import check_last_refresh
-        from portal.catalog.receivers import recommendations_follow_devices
+        from portal.catalog.receivers import recommendations_follow_devices, refresh_follows_new_pairs
         from portal.core import health
         from portal.core.navigation import NavLink, register
         from portal.inventory.signals import devices_changed
 
         devices_changed.connect(recommendations_follow_devices, dispatch_uid="catalog.recommendations_follow_devices")
+        devices_changed.connect(refresh_follows_new_pairs, dispatch_uid="catalog.refresh_follows_new_pairs")
 
         health.register("catalog_refresh", check_last_refresh)
         register(NavLink("engineer", "Releases", "catalog:product-list", "catalog.view_release", order=20))

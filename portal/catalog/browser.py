@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from portal.catalog.forms import ReleaseFilterForm
 from portal.catalog.models import Product, Release, SoftwareType
-from portal.catalog.selectors import ReleaseFilter, device_counts_by_release, releases_of_product
+from portal.catalog.selectors import ReleaseFilter, device_counts_by_release, pair_status, releases_of_product
 from portal.inventory.models import Device
 
 
@@ -54,8 +54,10 @@ def release_context(request: HttpRequest, product: Product, *, default_above: st
 
 
 def device_release_context(request: HttpRequest, device: Device) -> dict:
-    """The device page's release browser: its product's releases above its current one unless asked otherwise."""
+    """The device page's release browser: its product's releases above its current one unless asked otherwise,
+    and whether the upstream has answered about the device's (PID, release) (so a partial list never looks whole)."""
+    pair = pair_status(pid=device.pid, release=device.current_release) if device.current_release else None
     product = Product.objects.filter(pid__iexact=device.pid).first()
     if product is None:
-        return {"product": None, "releases": []}
-    return release_context(request, product, default_above=device.current_release)
+        return {"product": None, "releases": [], "pair": pair}
+    return {**release_context(request, product, default_above=device.current_release), "pair": pair}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -10,10 +10,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from portal.catalog.choices import FleetStatus, Reason
-from portal.catalog.models import CatalogRefresh, Image, Product, Recommendation, Release, StandardRelease
+from portal.catalog.choices import FleetStatus, PairState, Reason
+from portal.catalog.models import (
+    CatalogRefresh,
+    CatalogRefreshPair,
+    Image,
+    Product,
+    Recommendation,
+    Release,
+    StandardRelease,
+)
 from portal.catalog.summary import fleet_generation
 from portal.cisco.versionkey import release_sort_key
+from portal.cisco.versions import normalize
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 
@@ -282,3 +291,46 @@ def recommendation_of(device: Device) -> Recommendation | None:
         .filter(device=device)
         .first()
     )
+
+
+FETCHED_PAIR_STATES = (PairState.DONE, PairState.NO_DATA)  # the upstream answered: the pair has catalog data
+
+
+def pairs_fetched(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those (PID, normalised release) pairs the upstream has answered at least once (one query)."""
+    wanted = set(keys)
+    if not wanted:
+        return set()
+    rows = CatalogRefreshPair.objects.filter(
+        pid__in={pid for pid, _ in wanted}, current_release__in={r for _, r in wanted}, state__in=FETCHED_PAIR_STATES
+    )
+    return set(rows.values_list("pid", "current_release").distinct()) & wanted
+
+
+@dataclass(frozen=True)
+class PairStatus:
+    """What the catalog knows of one (PID, release) pair: its latest refresh row and the latest that got an answer.
+
+    ``complete`` is true only when the latest attempt got an answer: then the releases above it are all known."""
+
+    latest: CatalogRefreshPair | None
+    fetched: CatalogRefreshPair | None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the upstream answered the latest query about the pair (so the list above it is whole)."""
+        return self.latest is not None and self.latest.state in FETCHED_PAIR_STATES
+
+    @property
+    def pending(self) -> bool:
+        """Whether a refresh is about to ask (or asking) about the pair."""
+        return self.latest is not None and self.latest.state in (PairState.QUEUED, PairState.RUNNING)
+
+
+def pair_status(*, pid: str, release: str) -> PairStatus:
+    """The catalog status of a device's pair (two queries on the (pid, release, -id) index)."""
+    rows = CatalogRefreshPair.objects.filter(pid=pid.strip(), current_release=normalize(release)).order_by("-id")
+    latest = rows.select_related("refresh").first()
+    if latest is None or latest.state in FETCHED_PAIR_STATES:
+        return PairStatus(latest, latest)
+    return PairStatus(latest, rows.filter(state__in=FETCHED_PAIR_STATES).first())

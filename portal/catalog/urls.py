@@ -18,6 +18,7 @@ urlpatterns = [
     path("catalog/refresh/<int:pk>/", views.refresh_detail_view, name="refresh-detail"),
     path("catalog/refresh/<int:pk>/progress/", views.refresh_progress_view, name="refresh-progress"),
     path("catalog/refresh/<int:pk>/retry/", views.refresh_retry_view, name="refresh-retry"),
+    path("catalog/refresh/device/<device_id:pk>/", views.device_refresh_view, name="device-refresh"),
     path("catalog/refresh/running-images/", views.running_images_check_view, name="running-images-check"),
     path("catalog/images/", views.image_lookup_view, name="image-lookup"),
     path("dashboard/", views.dashboard_view, name="dashboard"),

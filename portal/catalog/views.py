@@ -169,6 +169,20 @@ def _progress_context(refresh: CatalogRefresh) -> dict:
     }
 
 
+@permission_required("catalog.refresh_catalog", raise_exception=True)
+@require_POST
+def device_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the upstream about one device's (PID, release): it joins the active refresh or starts one."""
+    device = get_object_or_404(Device, pk=pk)
+    pairs = inventory_pairs(device_ids=[device.pk])
+    if not pairs:
+        messages.error(request, "This device has no current release: the upstream cannot be asked what is above it.")
+    else:
+        queued = catalog_refresh_queue(pairs=pairs, trigger=RefreshTrigger.PAGE, requested_by=request.user)
+        messages.success(request, queued.summary)
+    return redirect("inventory:device-detail", pk=device.pk)
+
+
 @permission_required("catalog.view_release", raise_exception=True)
 @require_GET
 def refresh_progress_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from portal.catalog.choices import PairState, RefreshState, RefreshTrigger
 from portal.catalog.models import CatalogRefresh, CatalogRefreshPair
+from portal.catalog.selectors import pairs_fetched
 from portal.catalog.services.refresh_run import catalog_refresh_pid_run
 from portal.cisco.versions import normalize
 from portal.inventory.models import Device
 
 ACTIVE_STATES = (RefreshState.QUEUED, RefreshState.RUNNING)
-FETCHED_STATES = (PairState.DONE, PairState.NO_DATA)  # the upstream answered: the pair has catalog data
 STALE_REFRESH = dt.timedelta(hours=6)
 _ATTEMPTS = 5
 
@@ -205,6 +205,15 @@ def catalog_refresh_retry(
     return catalog_refresh_queue(
         pairs=pairs, trigger=RefreshTrigger.RETRY, requested_by=requested_by, retry_of=refresh, enqueue=enqueue
     )
+
+
+def catalog_refresh_new_pairs(*, device_ids: Sequence[int] | None) -> Queued | None:
+    """Queue the pairs of these devices (None: of the whole inventory) that no answer of the upstream covers yet:
+    they join the active refresh or start one (rate-limited like any other). None when every pair has data."""
+    pairs = inventory_pairs(device_ids=device_ids)
+    fetched = pairs_fetched((p.pid, p.current_release) for p in pairs)
+    missing = [p for p in pairs if (p.pid, p.current_release) not in fetched]
+    return catalog_refresh_queue(pairs=missing, trigger=RefreshTrigger.INVENTORY) if missing else None
 
 
 def _by_pid(pair_ids: Iterable[int]) -> list[list[int]]:
