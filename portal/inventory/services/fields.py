@@ -197,8 +197,8 @@ def _text(name: str, value: Any) -> str:
     if limit and len(text) > limit:
         raise _Problem(f"longer than {limit} characters")
     if (char := _forbidden(text, multiline=name == "notes")) is not None:
-        raise _Problem(f"holds a control or invisible character ({char}); {'' if name == 'notes' else 'one line, '}"
-                       "printable characters only")  # fmt: skip
+        what = "printable characters only" if name == "notes" else "one line of printable characters only"
+        raise _Problem(f"holds a control or invisible character ({char}); {what}")
     if name == "notes":
         return text
     text = " ".join(text.split())
@@ -239,8 +239,13 @@ def _tags(name: str, value: Any) -> tuple[str, ...]:
     return tuple(tags)
 
 
-_READERS: dict[str, Callable[[str, Any], Any]] = {"memory_mb": _megabytes, "flash_mb": _megabytes,
-                                                  "os_family": _os_family, "tags": _tags}  # fmt: skip
+# The reader of each column that is not plain text (text columns are read by _text).
+_READERS: dict[str, Callable[[str, Any], Any]] = {
+    "memory_mb": _megabytes,
+    "flash_mb": _megabytes,
+    "os_family": _os_family,
+    "tags": _tags,
+}
 
 
 def _read(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
