@@ -47,6 +47,7 @@ CORPUS = [
     ("tags", PATH, "invalid tag"),
     ("tags", XSS, "invalid tag"),
     ("tags", LOG, "invalid tag"),
+    ("tags", "pci\x00", "invalid tag"),
     ("memory_mb", "-1", "whole number of megabytes"),
     ("memory_mb", "99999999999999999999", "whole number of megabytes"),
     ("flash_mb", "8 GB", "whole number of megabytes"),

@@ -62,8 +62,9 @@ def _input_field(spec: DeviceField) -> serializers.Field:
     if spec.name in ("memory_mb", "flash_mb"):
         return MegabytesField(required=False, allow_null=True, help_text=spec.doc)
     if spec.name == "tags":
-        help_text = 'tag names, e.g. ["pci", "critical"]'
-        return TagListField(child=serializers.CharField(allow_blank=True), required=False, help_text=help_text)
+        child = serializers.CharField(allow_blank=True, trim_whitespace=False)
+        child.validators = []  # the shared rules answer (DRF's would refuse NUL with its own words first)
+        return TagListField(child=child, required=False, help_text='tag names, e.g. ["pci", "critical"]')
     field = serializers.CharField(required=spec.required, allow_blank=not spec.required, trim_whitespace=False,
                                   help_text=spec.doc)  # fmt: skip
     field.validators = []  # DRF's own (null characters) would answer before the shared rules do
