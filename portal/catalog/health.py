@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.template.defaultfilters import pluralize
+
 from portal.catalog.choices import RefreshState
 from portal.catalog.models import CatalogRefresh
 from portal.core.health import Check
@@ -20,5 +22,5 @@ def check_last_refresh() -> Check:
     when = last.finished_at.isoformat() if last.finished_at else "?"
     if last.state == RefreshState.DONE:
         return Check("catalog_refresh", True, f"refresh #{last.pk} done at {when}")
-    failed = f"{last.pairs_failed} of {last.pairs_total} pairs failed"
+    failed = f"{last.pairs_failed} of {last.pairs_total} pair{pluralize(last.pairs_total)} failed"
     return Check("catalog_refresh", False, f"refresh #{last.pk} {last.get_state_display()} at {when}: {failed}")

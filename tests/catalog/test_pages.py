@@ -123,7 +123,9 @@ def test_dashboard_counts_drill_down_chart_and_export(client, engineer, releases
     client.force_login(engineer)
     response = client.get("/dashboard/")
     counts = {t["key"]: t["count"] for t in response.context["tiles"]}
-    assert response.context["total"] == 7
+    assert response.context["total"] == 7 and '<span class="muted count" id="fleet-total">7 devices</span>' in (
+        response.content.decode()
+    )
     assert counts["on_standard"] == 2 and counts["upgrade_available"] == 4 and counts["psirt"] == 3
     assert counts["running_deleted"] == 1 and counts["running_deferred"] == 1 and counts["no_catalog"] == 1
     text = response.content.decode()
@@ -222,3 +224,9 @@ def test_cached_fleet_summary_follows_every_change(client, engineer, releases):
     assert upgrades() == 2
     client.post("/catalog/standards/new/", {"release": releases["17.3.8a"].pk})
     assert upgrades() == 0
+
+
+def test_one_device_is_one_device(client, engineer):
+    DeviceFactory()
+    client.force_login(engineer)
+    assert '<span class="muted count" id="fleet-total">1 device</span>' in client.get("/dashboard/").content.decode()
