@@ -14,7 +14,9 @@ as the rows record them) and the ideal wall time (calls / QPS). No asserts.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
+import platform
 import random
 import shutil
 import signal
@@ -174,35 +176,48 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
-def report(args: argparse.Namespace, refresh, sim: Simulator, redis: bool) -> None:
-    """Print the figures (from the simulator's log and the refresh's rows)."""
+def report(args: argparse.Namespace, refresh, sim: Simulator, redis: bool) -> list[str]:
+    """The figures (from the simulator's log and the refresh's rows), one line each."""
     log = [entry for entry in sim.log() if entry["path"] == PIDRELEASE]
     refused = [e for e in sim.log() if e["status"] in (403, 429)]
     pairs = refresh.pairs.all()
-    pids = len({p.pid for p in pairs})
     own = sum(1 for p in pairs if p.answered_by_id is None and p.calls)
     shared = sum(1 for p in pairs if p.answered_by_id is not None)
+    no_data = sum(1 for p in pairs if p.state == "no_data")
     wall = (refresh.finished_at - refresh.started_at).total_seconds()
     ideal = len(log) / args.qps
-    margin = "Depot's default" if args.margin is None else f"{args.margin} s"
-    print(f"devices {args.devices}, simulator --qps {args.qps}, PORTAL_UPSTREAM_QPS {args.qps}, margin {margin}")
-    print(f"workers: {args.workers} Celery processes, broker {'Redis' if redis else 'embedded (filesystem)'}")
-    print(f"distinct (PID, release) pairs {refresh.pairs_total}")
-    print(f"distinct PIDs {pids}")
-    no_data = sum(1 for p in pairs if p.state == "no_data")
-    print(
-        f"refresh #{refresh.pk}: {refresh.state}, pairs done {refresh.pairs_done}, failed {refresh.pairs_failed}, "
-        f"nothing above the current release {no_data}"
-    )
-    print(f"pairs answered by a shared query {shared}; pairs that asked (each PID's lowest, and pairs the shared")
-    print(f"  answer did not list) {own}")
-    print(f"upstream calls (simulator log): {len(log)} = {own} first pages + {len(log) - own} extra pages")
-    print(f"upstream calls (refresh row):   {refresh.calls}")
-    print(f"rate-limit refusals (403/429):  {len(refused)}")
     times = sorted(entry["time"] for entry in log)
     span = times[-1] - times[0] if len(times) > 1 else 0.0
-    print(f"wall time:  {wall:.1f} s (dispatch to last pair); first to last upstream call {span:.1f} s")
-    print(f"ideal wall: {ideal:.1f} s (calls / QPS); wall is {wall / ideal:.3f}x ideal")
+    margin = "Depot's default (0.1 s)" if args.margin is None else f"{args.margin} s"
+    return [
+        f"devices {args.devices}, simulator --qps {args.qps}, PORTAL_UPSTREAM_QPS {args.qps}, margin {margin}",
+        f"workers: {args.workers} Celery processes, broker {'Redis' if redis else 'embedded (filesystem)'}",
+        f"distinct (PID, release) pairs {refresh.pairs_total}",
+        f"distinct PIDs {len({p.pid for p in pairs})}",
+        f"refresh #{refresh.pk}: {refresh.state}, pairs done {refresh.pairs_done}, failed {refresh.pairs_failed}, "
+        f"nothing above the current release {no_data}",
+        f"pairs answered by a shared query {shared}; pairs that asked {own} (each PID's lowest, and pairs the shared "
+        "answer did not list)",
+        f"upstream calls (simulator log): {len(log)} = {own} first pages + {len(log) - own} extra pages (and retries)",
+        f"upstream calls (refresh row):   {refresh.calls}",
+        f"rate-limit refusals (403/429):  {len(refused)}",
+        f"wall time:  {wall:.1f} s (dispatch to last pair); first to last upstream call {span:.1f} s",
+        f"ideal wall: {ideal:.1f} s (calls / QPS); wall is {wall / ideal:.3f}x ideal",
+    ]
+
+
+def write_results(directory: Path, lines: list[str]) -> Path:
+    """Keep a run's figures with when, what code and which machine: <directory>/catalog_refresh-<UTC time>.txt."""
+    now = datetime.datetime.now(datetime.UTC)
+    commit = subprocess.run(  # noqa: S603 - our own command line
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    machine = f"{platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}, load average {os.getloadavg()[0]:.2f}"
+    header = [f"bench/catalog_refresh.py {now:%Y-%m-%d %H:%M} UTC", f"commit {commit or 'unknown'}", machine, ""]
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"catalog_refresh-{now:%Y%m%d-%H%M}.txt"
+    path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    return path
 
 
 def main() -> None:
@@ -212,6 +227,7 @@ def main() -> None:
     parser.add_argument("--qps", type=float, default=5)
     parser.add_argument("--workers", type=int, default=4, help="Celery worker processes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--results", type=Path, help="also write the figures to a file in this folder (bench/results)")
     parser.add_argument(
         "--margin", type=float, default=None, help="PORTAL_UPSTREAM_QPS_MARGIN in seconds (Depot's default: 0.1)"
     )
@@ -239,7 +255,10 @@ def main() -> None:
         while not refresh.finished:
             time.sleep(0.1)
             refresh = CatalogRefresh.objects.get(pk=refresh.pk)
-        report(args, refresh, sim, bool(redis))
+        lines = report(args, refresh, sim, bool(redis))
+        print("\n".join(lines))
+        if args.results:
+            print(f"written to {write_results(args.results, lines)}")
     finally:
         stop(workers)
         stop(redis)
