@@ -7,6 +7,9 @@ simulator refused with "Account Over Queries Per Second Limit" (the goal is 0). 
 what the arrival-jitter margin costs (see portal/cisco/ratelimit.py). No assertion: figures for a human.
 
     .venv/bin/python bench/asd_rate_budget.py [--qps 5] [--processes 4] [--seconds 10] [--margin 0.1]
+                                              [--gateway spec|modern]
+
+Behind ``--gateway modern`` the simulator refuses with 429 and Retry-After instead of the spec's 403.
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--margin", type=float, default=0.1)
+    parser.add_argument("--gateway", choices=("spec", "modern"), default="spec")
     args = parser.parse_args()
-    server = start_simulator(SAMPLE_CATALOG, "--qps", str(args.qps))
+    server = start_simulator(SAMPLE_CATALOG, "--qps", str(args.qps), "--gateway", args.gateway)
     try:
         storage_url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'ratelimit.sqlite3'}"
         context = multiprocessing.get_context("spawn")
@@ -69,9 +73,10 @@ def main() -> None:
             proc.join()
         elapsed = time.monotonic() - started
         log = Simulator(server.url).log()
-        refused = sum(1 for entry in log if entry["status"] == 403)
+        refused = sum(1 for entry in log if entry["status"] in (403, 429))
         rate = calls / elapsed
-        print(f"processes={args.processes} qps={args.qps} margin={args.margin}s seconds={elapsed:.1f}")  # noqa: T201
+        header = f"processes={args.processes} qps={args.qps} margin={args.margin}s gateway={args.gateway}"
+        print(f"{header} seconds={elapsed:.1f}")  # noqa: T201
         print(f"calls={calls} achieved={rate:.2f}/s ({rate / args.qps:.0%} of the budget) refused_qps={refused}")  # noqa: T201
     finally:
         server.stop()

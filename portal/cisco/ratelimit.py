@@ -111,6 +111,7 @@ class SharedRateLimiter:
         margin: float = 0.1,
         max_wait: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not isinstance(storage, MovingWindowSupport):
             raise ValueError(f"{type(storage).__name__} does not support the moving window")
@@ -118,10 +119,11 @@ class SharedRateLimiter:
         self.qps = qps
         self.hits, self.window = window_for(qps, margin)
         self._item = _Window(self.hits, self.window, "depot-asd")
-        self._key = key
+        self.key = key  # shared by every process that shares the budget
         self._limiter = MovingWindowRateLimiter(storage)
         self._max_wait = max_wait
         self._sleep = sleep
+        self._clock = clock  # the storage's clock (epoch seconds): tests inject one into both
 
     def __repr__(self) -> str:
         return f"<SharedRateLimiter {self.hits} per {self.window:.3f}s on {type(self.storage).__name__}>"
@@ -131,10 +133,10 @@ class SharedRateLimiter:
         started = time.monotonic()
         give_up = started + self._max_wait if deadline is None else min(deadline, started + self._max_wait)
         while True:
-            if self._limiter.hit(self._item, self._key):
+            if self._limiter.hit(self._item, self.key):
                 return time.monotonic() - started
-            oldest, count = self.storage.get_moving_window(self._item.key_for(self._key), self.hits, self.window)
-            wait = oldest + self.window - time.time() if count >= self.hits else 0.0
+            oldest, count = self.storage.get_moving_window(self._item.key_for(self.key), self.hits, self.window)
+            wait = oldest + self.window - self._clock() if count >= self.hits else 0.0
             # A few ms of jitter so that processes woken for the same slot do not retry in lock step.
             wait = max(wait, 0.001) + random.uniform(0, 0.005)  # noqa: S311 - jitter, not cryptography
             if time.monotonic() + wait > give_up:
@@ -168,8 +170,15 @@ class SQLiteStorage(Storage, MovingWindowSupport):
 
     STORAGE_SCHEME = ["sqlite"]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, **options: float | str | bool) -> None:
+    def __init__(
+        self,
+        uri: str,
+        wrap_exceptions: bool = False,
+        clock: Callable[[], float] = time.time,
+        **options: float | str | bool,
+    ) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._clock = clock  # epoch seconds; tests inject a clock that moves only when they say
         self.path = _sqlite_path(uri)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -208,7 +217,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         if amount > limit:
             return False
         with self._write() as db:
-            now = time.time()
+            now = self._clock()
             row = db.execute(
                 "SELECT ts FROM window_hits WHERE key = ? ORDER BY ts DESC LIMIT 1 OFFSET ?", (key, limit - amount)
             ).fetchone()
@@ -220,7 +229,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """(oldest hit still in the window among the last ``limit``, how many) or (now, 0)."""
-        now = time.time()
+        now = self._clock()
         rows = self._connection().execute(
             "SELECT ts FROM window_hits WHERE key = ? AND ts >= ? ORDER BY ts DESC LIMIT ?", (key, now - expiry, limit)
         )
@@ -230,7 +239,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Fixed-window counter (``limits``' other strategies); starts a new window when the old one expired."""
         with self._write() as db:
-            now = time.time()
+            now = self._clock()
             row = db.execute("SELECT value, expires_at FROM counters WHERE key = ?", (key,)).fetchone()
             if row is None or row[1] <= now:
                 value, expires_at = amount, now + expiry
@@ -245,7 +254,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         """The counter's value, 0 once expired."""
         row = (
             self._connection()
-            .execute("SELECT value FROM counters WHERE key = ? AND expires_at > ?", (key, time.time()))
+            .execute("SELECT value FROM counters WHERE key = ? AND expires_at > ?", (key, self._clock()))
             .fetchone()
         )
         return row[0] if row else 0
@@ -253,7 +262,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
     def get_expiry(self, key: str) -> float:
         """When the counter's window ends (now if there is none)."""
         row = self._connection().execute("SELECT expires_at FROM counters WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else time.time()
+        return row[0] if row else self._clock()
 
     def check(self) -> bool:
         """Whether the file can be read."""
@@ -286,6 +295,7 @@ local amount = tonumber(ARGV[4])
 if amount > limit then
     return false
 end
+local keep = tonumber(ARGV[5])
 local boundary = redis.call('LINDEX', KEYS[1], limit - amount)
 if boundary and tonumber(boundary) >= now - window then
     return false
@@ -294,7 +304,7 @@ for i = 1, amount do
     redis.call('LPUSH', KEYS[1], ARGV[1])
 end
 redis.call('LTRIM', KEYS[1], 0, limit - 1)
-redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(window, keep) * 1000))
 return true
 """
 
@@ -308,20 +318,42 @@ class RedisWindowStorage(RedisStorage):
 
     SCRIPT_ACQUIRE_MOVING_WINDOW = _ACQUIRE_LUA
 
+    def __init__(
+        self, uri: str, clock: Callable[[], float] = time.time, keep: float = 0.0, **options: float | str | bool
+    ) -> None:
+        super().__init__(uri, **options)
+        # Tests inject a clock that moves only when they say; the key's time to live is real time, so such a
+        # test also asks the key to be kept at least ``keep`` seconds (normally it lives one window).
+        self._clock = clock
+        self._keep = keep
+
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         """Record ``amount`` hits now if the window holds room for them."""
-        timestamp = repr(time.time())  # full precision, as text, so Lua does not round it
-        return bool(self.lua_acquire_moving_window([self.prefixed_key(key)], [timestamp, limit, expiry, amount]))
+        timestamp = repr(self._clock())  # full precision, as text, so Lua does not round it
+        args = [timestamp, limit, expiry, amount, self._keep]
+        return bool(self.lua_acquire_moving_window([self.prefixed_key(key)], args))
+
+    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+        """(oldest hit in the window among the last ``limit``, how many), on this storage's clock."""
+        timestamp = self._clock()
+        if window := self.lua_moving_window([self.prefixed_key(key)], [timestamp - expiry, limit]):
+            return float(window[0]), window[1]
+        return timestamp, 0
 
 
 _REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"})
 
 
-def storage_for(url: str) -> Storage:
-    """A moving-window storage for ``url``: ``redis://...``, ``sqlite:///path`` or ``memory://``."""
+def storage_for(url: str, *, clock: Callable[[], float] | None = None, keep: float = 0.0) -> Storage:
+    """A moving-window storage for ``url``: ``redis://...``, ``sqlite:///path`` or ``memory://``.
+
+    ``clock`` (epoch seconds) and ``keep`` are for tests that run the limiter on a clock of their own.
+    """
     scheme = urlsplit(url).scheme
     if scheme in _REDIS_SCHEMES:
-        return RedisWindowStorage(url)
+        return RedisWindowStorage(url, clock=clock or time.time, keep=keep)
+    if scheme == "sqlite":
+        return SQLiteStorage(url, clock=clock or time.time)
     storage = storage_from_string(url)
     if not isinstance(storage, Storage) or not isinstance(storage, MovingWindowSupport):
         raise ValueError(f"rate-limit storage {scheme}:// does not support a moving window")

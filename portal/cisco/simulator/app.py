@@ -7,6 +7,7 @@ server (server.py) only parses, applies faults, and writes.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections import deque
 from typing import Any
@@ -15,11 +16,11 @@ from urllib.parse import parse_qsl, urlencode
 from portal.cisco.errors import NOT_AUTHORIZED
 from portal.cisco.simulator.auth import Authority, bearer_token
 from portal.cisco.simulator.catalog import Catalog
-from portal.cisco.simulator.clock import SimClock
+from portal.cisco.simulator.clock import RateClock, SimClock
 from portal.cisco.simulator.config import SimulatorConfig
 from portal.cisco.simulator.faults import FaultBoard
 from portal.cisco.simulator.hostile import HostileText
-from portal.cisco.simulator.ratelimit import RateLimiter
+from portal.cisco.simulator.ratelimit import RateLimiter, Refusal
 from portal.cisco.simulator.routes import match
 from portal.cisco.simulator.state import SimState
 from portal.cisco.simulator.wire import ApiError, Request, Response, gateway_error, with_payload
@@ -71,17 +72,21 @@ class Simulator:
         self.config = config
         self.catalog = catalog
         self.clock = SimClock(config.clock_offset)
+        self.rate_clock = RateClock()
         self.state = SimState()
         self.auth = Authority(config.clients)
-        self.limiter = RateLimiter(config.qps, config.daily_quota)
+        self.limiter = RateLimiter(config.qps, config.daily_quota, self.rate_clock.now)
         self.faults = FaultBoard()
         self.log = RequestLog()
         self.hostile: HostileText | None = None  # set by the control API (routes/control.py)
 
     def reset(self, *, tokens: bool = False) -> None:
-        """Clear state, rate counts, faults, the log, the clock offset and hostile text (tokens when asked)."""
+        """Back to the start: state, rate counts and limits, faults, the log, both clocks, hostile text (and
+        tokens when asked)."""
         self.state.reset()
         self.limiter.reset()
+        self.limiter.qps, self.limiter.daily_quota = self.config.qps, self.config.daily_quota
+        self.rate_clock.reset()
         self.faults.clear()
         self.log.clear()
         self.clock.reset()
@@ -119,7 +124,7 @@ class Simulator:
         try:
             refusal = self.limiter.admit(client_id, self.clock.now())
             if refusal is not None:
-                raise gateway_error(403, refusal)
+                raise self.rate_refusal(refusal)
             response: Response = route.handler(self, request, client_id)  # type: ignore[assignment]
         except ApiError as exc:
             response = exc.response()
@@ -130,5 +135,22 @@ class Simulator:
         token = bearer_token(request.header("Authorization"))
         client_id = self.auth.check(token, self.clock.now()) if token else None
         if client_id is None:
-            raise gateway_error(403, NOT_AUTHORIZED)
+            raise self.token_refusal()
         return client_id
+
+    def token_refusal(self, detail: str | None = None) -> ApiError:
+        """A missing, unknown or expired token: the spec's 403 Not Authorized, or a modern gateway's 401."""
+        if self.config.gateway != "modern":
+            return gateway_error(403, NOT_AUTHORIZED, detail=detail)
+        error = gateway_error(401, NOT_AUTHORIZED, detail=detail)
+        error.headers.append(("WWW-Authenticate", 'Bearer realm="apix.cisco.com", error="invalid_token"'))
+        return error
+
+    def rate_refusal(self, refusal: Refusal) -> ApiError:
+        """A rate-limit refusal: the spec's 403 with the table's message, or a modern gateway's 429 with
+        Retry-After (whole seconds until a call would pass, at least 1) and the same message in the body."""
+        if self.config.gateway != "modern":
+            return gateway_error(403, refusal.message)
+        error = gateway_error(429, refusal.message)
+        error.headers.append(("Retry-After", str(max(1, math.ceil(refusal.retry_after)))))
+        return error

@@ -21,6 +21,7 @@ from portal.cisco.simulator.config import (
     DEFAULT_CLIENT_SECRET,
     DEFAULT_PORT,
     DEFAULT_QPS,
+    GATEWAYS,
     ClientConfig,
     SimulatorConfig,
     default_catalog_path,
@@ -62,6 +63,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--public-url", default=None, help="base URL for links and download URLs (default: Host)")
     parser.add_argument("--access-log", action="store_true", help="print one line per request to stderr")
+    parser.add_argument(
+        "--gateway",
+        choices=GATEWAYS,
+        default="spec",
+        help="spec (default): bad tokens and rate limits answer the spec's 403s; modern: 401, and 429 with Retry-After",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="refuse field spellings, types and values the spec does not give"
+    )
     parser.add_argument("--generate-catalog", type=int, metavar="N", help="write a catalog of N PIDs and exit")
     parser.add_argument("--out", type=Path, help="where --generate-catalog writes the catalog")
     parser.add_argument("--seed", type=int, default=0, help="seed of --generate-catalog (default 0)")
@@ -80,6 +90,8 @@ def config_from_options(options: Mapping[str, Any]) -> SimulatorConfig:
         "control": bool(options.get("control")),
         "public_url": options.get("public_url"),
         "access_log": bool(options.get("access_log")),
+        "gateway": options.get("gateway") or "spec",
+        "strict": bool(options.get("strict")),
     }
     if options.get("clients"):
         kwargs["clients"] = tuple(options["clients"])
@@ -99,7 +111,8 @@ def run(config: SimulatorConfig, *, out: Any = None) -> None:
     out.write(
         f"ASD API simulator listening on {server.url} "
         f"(catalog {config.catalog_path}: {len(catalog.products)} PIDs, {len(catalog.images_by_guid)} images; "
-        f"token URL {server.url}/oauth2/default/v1/token; control API {'on' if config.control else 'off'})\n"
+        f"token URL {server.url}/oauth2/default/v1/token; gateway {config.gateway}"
+        f"{'; strict' if config.strict else ''}; control API {'on' if config.control else 'off'})\n"
     )
     out.flush()
     try:

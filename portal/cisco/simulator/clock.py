@@ -2,7 +2,9 @@
 
 Every expiry the simulator enforces (access tokens, metadataTransIds, download sessions, the daily quota's day)
 reads this clock, so ``POST /_sim/clock {"advance": 3600}`` expires them without waiting. Rate limiting per
-second uses the real monotonic clock instead: moving the simulated time must not let a burst through.
+second uses :class:`RateClock` instead, the monotonic clock: moving the simulated date must not let a burst
+through. A test may freeze that one and step it (``POST /_sim/ratelimit``), so that which call of a burst is
+refused does not depend on how fast a busy machine sends them.
 """
 
 from __future__ import annotations
@@ -53,3 +55,44 @@ class SimClock:
             "now": now,
             "iso": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
         }
+
+
+class RateClock:
+    """The monotonic clock of the per-second limit: real time, or frozen and stepped by hand; thread-safe."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._frozen: float | None = None
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        """Seconds on the monotonic clock (frozen: the value it was frozen at, plus the steps since)."""
+        frozen = self._frozen
+        return frozen if frozen is not None else time.monotonic() + self._offset
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock stands still until advanced."""
+        return self._frozen is not None
+
+    def freeze(self, on: bool) -> None:
+        """Stop the clock where it is, or let it run on from where it stands."""
+        with self._lock:
+            if on and self._frozen is None:
+                self._frozen = time.monotonic() + self._offset
+            elif not on and self._frozen is not None:
+                self._offset = self._frozen - time.monotonic()
+                self._frozen = None
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward by ``seconds`` (frozen or not)."""
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen += float(seconds)
+            else:
+                self._offset += float(seconds)
+
+    def reset(self) -> None:
+        """Run with real time again."""
+        with self._lock:
+            self._frozen, self._offset = None, 0.0

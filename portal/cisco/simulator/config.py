@@ -19,6 +19,7 @@ TRANSACTION_LIFETIME = 3600
 """Seconds a metadataTransId stays valid (the spec: 60 minutes)."""
 DOWNLOAD_LIFETIME = 3600
 """Seconds a sessionalized download URL stays valid (the spec: 60 minutes)."""
+GATEWAYS = ("spec", "modern")
 DEFAULT_K9_VERSION = "9"
 DEFAULT_EULA_VERSION = "19"
 
@@ -72,3 +73,5 @@ class SimulatorConfig:
     clients: tuple[ClientConfig, ...] = (ClientConfig(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),)
     public_url: str | None = None  # base of selfLinks and download URLs; default: from the request's Host
     access_log: bool = False
+    gateway: str = "spec"  # "spec": the spec's 403s; "modern": 401 for bad tokens, 429 + Retry-After for limits
+    strict: bool = False  # refuse spellings and values the spec does not give (INVALID_INPUT)

@@ -26,7 +26,7 @@ from email.message import Message
 from http import HTTPStatus
 from typing import Any
 
-from portal.cisco.errors import error_code, generic_error, generic_errors
+from portal.cisco.errors import GENERIC_ERRORS, error_code, generic_error, generic_errors
 from portal.cisco.simulator.content import ImageBytes
 
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -129,6 +129,8 @@ def app_error(code: str, *, detail: str | None = None, **extra: Any) -> ApiError
 def gateway_error(status: int, message: str | None = None, *, detail: str | None = None) -> ApiError:
     """A generic (gateway) error: the spec's generic table row with this status and message."""
     row = generic_error(status, message) if message else None
+    if row is None and message:  # the table's message at another status (a modern gateway's 401 or 429)
+        row = next((entry for entry in GENERIC_ERRORS if entry.message == message), None)
     if row is None:
         rows = generic_errors(status)
         row = rows[0] if rows and message is None else None

@@ -1,15 +1,17 @@
-"""Fixtures of the client tests: the spec's sample files, and small retry/backoff settings."""
+"""Fixtures of the client tests: the spec's sample files, small retry/backoff settings, and the sample simulator
+in each of its variants (the spec's gateway, a modern gateway, strict input checks): Depot's client must work
+against all three, so every test that takes ``sample_simulator`` runs three times."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from portal.cisco.transport import RetryPolicy
+from tests.fixtures.simulator import FAST_QPS, SAMPLE_CATALOG, VARIANTS
 from tests.spec import SAMPLES_DIR
 
 _ROOT = Path(__file__).resolve().parents[3]
@@ -33,6 +35,15 @@ def sample():
         return json.loads((SAMPLES / f"{name}.json").read_text())
 
     return load
+
+
+@pytest.fixture(params=list(VARIANTS))
+def sample_simulator(request, simulator_factory):
+    """The sample-catalog simulator, reset, once per variant (``spec``, ``modern``, ``strict``)."""
+    handle = simulator_factory(SAMPLE_CATALOG, "--qps", FAST_QPS, *VARIANTS[request.param])
+    handle.reset()
+    yield handle
+    handle.close()
 
 
 @pytest.fixture
@@ -63,20 +74,13 @@ def make_client():
         client.close()
 
 
-def api_requests(sim, suffix: str, settle: float = 0.3) -> list[dict[str, Any]]:
+def api_requests(sim, suffix: str) -> list[dict[str, Any]]:
     """The simulator's log entries whose path ends with ``suffix``.
 
-    The simulator records a request after it has sent the answer, so the entry of the answer a client has
-    just read may land a moment later: read until the count stays the same for ``settle`` seconds.
+    The simulator adds a request to its log before the last bytes of the answer leave (server.py), so once a
+    client has read an answer, its entry is there: no waiting needed.
     """
-    entries = [entry for entry in sim.log() if entry["path"].endswith(suffix)]
-    stable_since = time.monotonic()
-    while time.monotonic() - stable_since < settle:
-        time.sleep(0.05)
-        again = [entry for entry in sim.log() if entry["path"].endswith(suffix)]
-        if len(again) != len(entries):
-            entries, stable_since = again, time.monotonic()
-    return entries
+    return [entry for entry in sim.log() if entry["path"].endswith(suffix)]
 
 
 def token_requests(sim) -> list[dict[str, Any]]:

@@ -20,48 +20,110 @@ def test_window_for_keeps_a_margin():
         window_for(0, 0.1)
 
 
+class FakeClock:
+    """Epoch seconds that move only when told to (sleeping on it moves it)."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 def test_sqlite_moving_window_semantics(tmp_path):
-    storage = storage_for(f"sqlite:///{tmp_path}/rl.sqlite3")
-    assert isinstance(storage, SQLiteStorage) and storage.check()
+    clock = FakeClock()
+    storage = SQLiteStorage(f"sqlite:///{tmp_path}/rl.sqlite3", clock=clock)
+    assert storage.check()
     assert [storage.acquire_entry("k", 3, 0.3) for _ in range(4)] == [True, True, True, False]
-    oldest, count = storage.get_moving_window("k", 3, 0.3)
-    assert count == 3 and oldest <= time.time()
-    time.sleep(0.35)
+    assert storage.get_moving_window("k", 3, 0.3) == (clock.now, 3)
+    clock.now += 0.2
+    assert not storage.acquire_entry("k", 3, 0.3)  # all three still inside the window
+    clock.now += 0.11
     assert storage.acquire_entry("k", 3, 0.3) and storage.get_moving_window("k", 3, 0.3)[1] == 1
     assert storage.incr("c", 10) == 1 and storage.incr("c", 10, amount=2) == 3 and storage.get("c") == 3
+    clock.now += 10
+    assert storage.get("c") == 0 and storage.incr("c", 10) == 1  # the fixed window ended
     storage.clear("k")
     assert storage.get_moving_window("k", 3, 0.3)[1] == 0
     assert storage.reset() >= 1 and storage.get("c") == 0
 
 
-def _hammer(url: str, key: str, count: int, granted) -> None:
-    limiter = SharedRateLimiter(storage_for(url), qps=10, key=key, margin=0.2)
+def test_the_limiter_waits_exactly_until_the_window_has_room(tmp_path):
+    clock = FakeClock()
+    storage = SQLiteStorage(f"sqlite:///{tmp_path}/rl.sqlite3", clock=clock)
+    limiter = SharedRateLimiter(storage, qps=5, key="k", margin=0.1, sleep=clock.sleep, clock=clock)
+    start = clock.now
+    granted = []
+    for _ in range(11):
+        limiter.acquire()
+        granted.append(round(clock.now - start, 3))
+    # 5 hits per 1.1 s: the 6th waits for the 1st to leave the window (plus a few ms of jitter), and so on.
+    assert granted[:5] == [0.0] * 5
+    assert all(1.1 <= granted[i + 5] - granted[i] < 1.11 for i in range(6))
+
+
+def _hammer(url: str, count: int, now, tick, waiting, done, granted) -> None:
+    """One process: ``count`` grants from a limiter on the shared file, on the test's clock (``now``)."""
+
+    def clock() -> float:
+        return now.value
+
+    def sleep(seconds: float) -> None:  # wait for the test to move the clock
+        with tick:
+            seen = now.value
+            waiting.value += 1
+            tick.notify_all()
+            tick.wait_for(lambda: now.value != seen)
+
+    limiter = SharedRateLimiter(
+        SQLiteStorage(url, clock=clock), qps=10, key="shared", margin=0.2, sleep=sleep, clock=clock
+    )
     for _ in range(count):
         limiter.acquire()
-        granted.put(time.time())
+        granted.put(now.value)
+    with tick:
+        done.value += 1
+        tick.notify_all()
 
 
-def test_processes_sharing_a_sqlite_file_stay_within_the_rate(tmp_path):
+def test_processes_sharing_a_sqlite_file_never_exceed_the_window(tmp_path):
     url = f"sqlite:///{tmp_path}/rl.sqlite3"
     context = multiprocessing.get_context("spawn")
-    granted = context.Queue()
-    workers = [context.Process(target=_hammer, args=(url, "shared", 8, granted)) for _ in range(3)]
+    now = context.Value("d", 1_700_000_000.0, lock=False)
+    waiting, done = context.Value("i", 0, lock=False), context.Value("i", 0, lock=False)
+    tick, granted, count = context.Condition(), context.Queue(), 3
+    workers = [context.Process(target=_hammer, args=(url, 8, now, tick, waiting, done, granted)) for _ in range(count)]
     for worker in workers:
         worker.start()
+    # The clock moves by 50 ms only once every process still running waits on the current tick: the three
+    # race for each tick's room through the file lock, however fast or slow each of them runs.
+    with tick:
+        while done.value < count:
+            if not tick.wait_for(lambda: done.value == count or waiting.value + done.value == count, timeout=120):
+                raise AssertionError("the processes neither finished nor waited for the clock")
+            if done.value < count:
+                now.value += 0.05
+                waiting.value = 0  # every process waiting now wakes up: none is waiting on the new tick yet
+                tick.notify_all()
     stamps = sorted(granted.get(timeout=60) for _ in range(24))
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    # 10 hits per 1.2 s window: any 11 consecutive grants span at least 1 s even with 0.2 s of jitter in
-    # reporting them, i.e. no 1-second window saw more than 10 requests.
-    assert all(later - earlier >= 1.0 for earlier, later in zip(stamps, stamps[10:], strict=False))
+    # 10 hits per 1.2 s window (1 s + 0.2 s margin): any 11 consecutive grants span more than the window.
+    assert all(later - earlier > 1.2 - 1e-6 for earlier, later in zip(stamps, stamps[10:], strict=False))
+    assert stamps.count(1_700_000_000.0) == 10  # the first window filled at once, by whichever processes
 
 
 def test_limiter_gives_up_at_the_deadline(tmp_path):
     limiter = SharedRateLimiter(storage_for(f"sqlite:///{tmp_path}/rl.sqlite3"), qps=1, key="k", margin=5)
     limiter.acquire()
     with pytest.raises(RateLimited, match="local limiter"):
-        limiter.acquire(deadline=time.monotonic() + 0.2)
+        limiter.acquire(deadline=time.monotonic() + 0.2)  # the wait (about 6 s) is past it: no sleeping
 
 
 def test_memory_storage_is_accepted_for_one_process():
@@ -77,7 +139,12 @@ def test_redis_window_may_be_a_fraction_of_a_second():
         pytest.skip("no Redis on 127.0.0.1:6379")
     assert isinstance(storage, RedisWindowStorage)
     key = f"depot-test-{time.time()}"
-    assert [storage.acquire_entry(key, 2, 0.3) for _ in range(3)] == [True, True, False]
-    time.sleep(0.35)
     assert storage.acquire_entry(key, 2, 0.3)
+    assert 0 < storage.storage.pttl(storage.prefixed_key(key)) <= 300  # PEXPIRE took the fraction
     storage.clear(key)
+    clock = FakeClock()
+    timed = RedisWindowStorage("redis://127.0.0.1:6379/15", clock=clock)
+    assert [timed.acquire_entry(key, 2, 30) for _ in range(3)] == [True, True, False]
+    clock.now += 30.01
+    assert timed.acquire_entry(key, 2, 30)
+    timed.clear(key)

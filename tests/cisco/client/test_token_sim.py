@@ -34,6 +34,9 @@ def test_fifty_threads_after_the_server_expired_the_token_fetch_one_new_token(sa
         thread.join()
     assert errors == []
     assert len(token_requests(sample_simulator)) == before + 1
+    # Each thread's first call was refused as the variant refuses tokens (403, or 401 behind a modern gateway).
+    statuses = [e["status"] for e in sample_simulator.log() if e["path"].endswith("/metadata/images")]
+    assert statuses.count(sample_simulator.token_refusal_status) >= 1 and statuses.count(200) == 50
 
 
 def test_secret_and_tokens_never_reach_logs_or_exceptions(sample_simulator, make_client, caplog):

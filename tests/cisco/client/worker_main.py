@@ -5,18 +5,53 @@ database with the database cache, or Redis) and the client from ``provider.get_c
 worker process would. Modes:
 
 * ``init``: create the cache table; with ``{"expired_token": true}`` also store an expired token for the client.
-* ``token``: ``threads`` threads wait for ``start_at`` (epoch seconds), then each makes one API call.
-* ``calls``: wait for ``start_at``, then make ``count`` API calls one after another.
+* ``token``: ``threads`` threads, released together, each make one API call.
+* ``calls``: make ``count`` API calls one after another. With ``{"clock_dir": DIR}`` the shared rate limiter
+  runs on the test's clock instead of the wall clock: the time is the number in ``DIR/now``, and waiting for a
+  slot writes the time waited at to ``DIR/waiting-<pid>`` and returns once the test has moved ``DIR/now`` on.
 
-It prints one JSON line: {"ok": n, "errors": [...], "token_fetches": n}.
+Except ``init``, a process prints ``ready`` once set up and waits for a line on stdin before it starts (the
+test's start barrier). It ends by printing one JSON line: {"ok": n, "errors": [...], "token_fetches": n}.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
+from pathlib import Path
+
+
+def _test_clock(client, clock_dir: Path) -> None:
+    """Put the client's shared limiter on the test's clock (same storage URL, budget and key)."""
+    from django.conf import settings
+
+    from portal.cisco.ratelimit import SharedRateLimiter, storage_for
+
+    now_file, waiting_file = clock_dir / "now", clock_dir / f"waiting-{os.getpid()}"
+
+    def clock() -> float:
+        return float(now_file.read_text())
+
+    def sleep(seconds: float) -> None:
+        seen = clock()
+        temp = waiting_file.with_suffix(".tmp")
+        temp.write_text(repr(seen))
+        os.replace(temp, waiting_file)  # the test never reads half a number
+        while clock() == seen:  # the test moves the clock once every process is waiting
+            time.sleep(0.002)
+
+    limiter = client.transport.limiter
+    client.transport.limiter = SharedRateLimiter(
+        storage_for(settings.PORTAL_RATELIMIT_STORAGE_URL, clock=clock, keep=600),
+        qps=limiter.qps,
+        key=limiter.key,
+        margin=settings.PORTAL_UPSTREAM_QPS_MARGIN,
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def main(mode: str, options: dict) -> dict:
@@ -38,6 +73,8 @@ def main(mode: str, options: dict) -> dict:
         return {"ok": 1, "errors": [], "token_fetches": 0}
 
     client = get_client()
+    if options.get("clock_dir"):
+        _test_clock(client, Path(options["clock_dir"]))
     results: list[str] = []
     lock = threading.Lock()
 
@@ -50,9 +87,11 @@ def main(mode: str, options: dict) -> dict:
         with lock:
             results.append(outcome)
 
-    time.sleep(max(0.0, options["start_at"] - time.time()))
+    print("ready", flush=True)  # noqa: T201 - the start barrier: the test answers on stdin
+    sys.stdin.readline()
     if mode == "token":
-        threads = [threading.Thread(target=call) for _ in range(options["threads"])]
+        start = threading.Barrier(options["threads"])
+        threads = [threading.Thread(target=lambda: (start.wait(), call())) for _ in range(options["threads"])]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -50,6 +50,7 @@ ROUTES: tuple[Route, ...] = (
     _route(r"/_sim/forms", "GET POST", control.forms, "control"),
     _route(r"/_sim/clients", "GET POST", control.clients, "control"),
     _route(r"/_sim/hostile", "GET POST DELETE", control.hostile, "control"),
+    _route(r"/_sim/ratelimit", "GET POST", control.ratelimit, "control"),
 )
 
 

@@ -31,13 +31,15 @@ def _invalid(detail: str) -> ApiError:
     return app_error("INVALID_INPUT", detail=detail, statusCode="INVALID_INPUT", statusMessage=message)
 
 
-def _body(request: Request) -> dict[str, Any]:
+def _body(sim: Simulator, request: Request, endpoint: str) -> dict[str, Any]:
     try:
-        return request.json()
+        body = request.json()
+        inputs.refuse_loose(sim.config.strict, endpoint, body)
     except ApiError as exc:
         if exc.body.get("errorCode") == "INVALID_INPUT":
             raise _invalid(str(exc.body.get("detail", ""))) from None
         raise
+    return body
 
 
 def _common(sim: Simulator, body: dict[str, Any], form: str) -> tuple[str, str, str]:
@@ -61,7 +63,7 @@ def k9(sim: Simulator, request: Request, client_id: str) -> Response:
         details = sim.auth.client(client_id)
         user = details.user_details() if details else {}
         return json_response(200, {**SUCCESS, **k9_form(sim.state.k9_version, user)})
-    body = _body(request)
+    body = _body(sim, request, "compliance/k9")
     status, comments, file_names = _common(sim, body, "k9")
     if inputs.optional_text(body, "confirm").upper() != "CONFIRM_CHECKED":
         raise _invalid("confirm must be CONFIRM_CHECKED.")
@@ -82,7 +84,7 @@ def eula(sim: Simulator, request: Request, client_id: str) -> Response:
     """GET: the EULA; POST: record the client's EULA decision."""
     if request.method == "GET":
         return json_response(200, {**SUCCESS, **eula_form(sim.state.eula_version)})
-    status, comments, file_names = _common(sim, _body(request), "eula")
+    status, comments, file_names = _common(sim, _body(sim, request, "compliance/eula"), "eula")
     decision = FormDecision(status, sim.state.eula_version, sim.clock.now(), comments, file_names)
     sim.state.record_decision(client_id, "eula", decision)
     return json_response(200, dict(SUCCESS))

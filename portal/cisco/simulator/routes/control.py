@@ -13,6 +13,9 @@
   ``POST /_sim/forms {"k9": "10", "eula": "20"}`` sets the current subAppVersions.
 * ``GET /_sim/clients``; ``POST /_sim/clients {"client_id", "client_secret"}`` adds a client.
 * ``GET|POST|DELETE /_sim/hostile`` -> the hostile-text setting / switch it on (see hostile.py) / off.
+* ``GET /_sim/ratelimit`` -> ``{"qps", "daily_quota", "frozen", "now"}``; ``POST /_sim/ratelimit`` with any of
+  ``{"qps": n, "daily_quota": n | null, "freeze": bool, "advance": s}`` changes the limits, freezes (or lets
+  run) the per-second limit's clock, and steps it; a reset restores the start-up limits and real time.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 def _number(body: dict[str, Any], key: str) -> float:
     value = body[key]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise app_error("INVALID_INPUT", detail=f"{key} must be a number of seconds.")
+        raise app_error("INVALID_INPUT", detail=f"{key} must be a number.")
     return float(value)
 
 
@@ -128,3 +131,35 @@ def hostile(sim: Simulator, request: Request, path_args: dict[str, str]) -> Resp
         sim.hostile = None
     current = sim.hostile
     return json_response(200, current.describe() if current else {"on": False})
+
+
+def ratelimit(sim: Simulator, request: Request, path_args: dict[str, str]) -> Response:
+    """Read or change the rate limits, and freeze or step the clock of the per-second limit."""
+    if request.method == "POST":
+        body = request.json()
+        if "qps" in body:
+            sim.limiter.qps = _non_negative(body, "qps")
+        if "daily_quota" in body:
+            sim.limiter.daily_quota = None if body["daily_quota"] is None else int(_non_negative(body, "daily_quota"))
+        if "freeze" in body:
+            if not isinstance(body["freeze"], bool):
+                raise app_error("INVALID_INPUT", detail="freeze must be true or false.")
+            sim.rate_clock.freeze(body["freeze"])
+        if "advance" in body:
+            sim.rate_clock.advance(_non_negative(body, "advance"))
+    return json_response(
+        200,
+        {
+            "qps": sim.limiter.qps,
+            "daily_quota": sim.limiter.daily_quota,
+            "frozen": sim.rate_clock.frozen,
+            "now": sim.rate_clock.now(),
+        },
+    )
+
+
+def _non_negative(body: dict[str, Any], key: str) -> float:
+    value = _number(body, key)
+    if value < 0:
+        raise app_error("INVALID_INPUT", detail=f"{key} must not be negative.")
+    return value

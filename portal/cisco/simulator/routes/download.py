@@ -68,11 +68,13 @@ def _mdf_id(body: dict[str, Any]) -> str:
     return text
 
 
-def _transaction(sim: Simulator, body: dict[str, Any], client_id: str) -> Transaction:
+def _transaction(sim: Simulator, body: dict[str, Any], client_id: str, product: Product) -> Transaction:
     trans_id = inputs.text(body, "metadataTransId", "MTRANSID_MISSING")
     txn = sim.state.transaction(trans_id)
     if txn is None or txn.client_id != client_id:
         raise app_error("INVALID_MTRANSID")
+    if sim.config.strict and txn.pid != product.pid:
+        raise app_error("INVALID_MTRANSID", detail=f"This metadataTransId was issued for {txn.pid}, not {product.pid}.")
     if txn.expired(sim.clock.now()):
         raise app_error("MTRANSID_EXPIRED")
     return txn
@@ -156,15 +158,16 @@ def _one(sim: Simulator, request: Request, client_id: str, session_id: str, imag
 def pidimage(sim: Simulator, request: Request, client_id: str) -> Response:
     """POST download/pidimage."""
     body = request.json()
+    inputs.refuse_loose(sim.config.strict, "download/pidimage", body)
     pid = inputs.pid(body)
     mdf_id = _mdf_id(body)
     if inputs.is_blank(inputs.get(body, "metadataTransId")):
         raise app_error("MTRANSID_MISSING")
     guids = _guids(body)
-    txn = _transaction(sim, body, client_id)
     product = sim.catalog.product(pid)
     if product is None:
         raise app_error("PID_INVALID")
+    txn = _transaction(sim, body, client_id, product)
     if product.mdf_id != mdf_id:
         raise app_error("MDFID_INVALID")
     images = _images(sim, product, txn, guids)

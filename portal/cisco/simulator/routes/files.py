@@ -11,8 +11,8 @@
   with Content-Range for a single satisfiable ``Range``, 416 with ``Content-Range: bytes */size`` past the end.
 
 Every URL expires 60 minutes (simulator clock) after download/pidimage issued it. A refused download answers
-403 with the generic error body: ``Not Authorized`` for a missing/invalid/foreign access token, ``Forbidden``
-(with a ``detail``) for an unknown or expired URL or a wrong cloud token.
+403 with the generic error body: ``Not Authorized`` for a missing/invalid/foreign access token (401 behind
+``--gateway modern``), ``Forbidden`` (with a ``detail``) for an unknown or expired URL or a wrong cloud token.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote
 
-from portal.cisco.errors import FORBIDDEN, NOT_AUTHORIZED
+from portal.cisco.errors import FORBIDDEN
 from portal.cisco.simulator.catalog import Image
 from portal.cisco.simulator.state import Grant
 from portal.cisco.simulator.wire import Request, Response, gateway_error
@@ -60,7 +60,7 @@ def default_download(sim: Simulator, request: Request, path_args: dict[str, str]
     token = _first(request.query, "access_token")
     owner = sim.auth.check(token, sim.clock.now()) if token else None
     if owner is None or owner != grant.client_id:
-        raise gateway_error(403, NOT_AUTHORIZED, detail="Append &access_token=<your API access token> to the URL.")
+        raise sim.token_refusal("Append &access_token=<your API access token> to the URL.")
     return _redirect(_final_location(request, grant, image), grant.client_id)
 
 

@@ -2,7 +2,8 @@
 
 Field names are matched case-insensitively, because the spec's tables and samples spell them differently
 (``PID``/``pid``, ``OutputReleaseVersion``/``outputReleaseVersion``, ``perpage``/``perPage``,
-``busfunction``/``busFunction``).
+``busfunction``/``busFunction``). With ``--strict`` a body is first checked by :func:`refuse_loose`
+(strict.py), which allows only the samples' spellings.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from portal.cisco.simulator.routes import strict
 from portal.cisco.simulator.wire import app_error
 
 MAX_NAMES = 5
@@ -117,3 +119,9 @@ def _positive(body: dict[str, Any], name: str, default: int) -> int:
 def paging(body: dict[str, Any]) -> tuple[int, int]:
     """(pageIndex, perPage): defaults 1 and 25; perPage above 25 is served as 25 (the spec's maximum)."""
     return _positive(body, "pageIndex", 1), min(_positive(body, "perPage", MAX_PER_PAGE), MAX_PER_PAGE)
+
+
+def refuse_loose(enabled: bool, endpoint: str, body: dict[str, Any]) -> None:
+    """With ``--strict`` (``enabled``): INVALID_INPUT for what the spec does not spell out (see strict.py)."""
+    if enabled and (found := strict.problem(endpoint, body)):
+        raise app_error("INVALID_INPUT", detail=found)

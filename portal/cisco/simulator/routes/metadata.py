@@ -104,6 +104,7 @@ def _transaction(sim: Simulator, client_id: str, product: Product, page: list[Ro
 def pidrelease(sim: Simulator, request: Request, client_id: str) -> Response:
     """POST metadata/pidrelease: releases of a PID relative to its current release, paginated."""
     body = request.json()
+    inputs.refuse_loose(sim.config.strict, "metadata/pidrelease", body)
     pid = inputs.pid(body)
     current = inputs.text(body, "currentReleaseVersion", "CUR_REL_MISSING")
     output = inputs.text(body, "outputReleaseVersion", "OUT_REL_MISSING")
@@ -126,6 +127,7 @@ def pidrelease(sim: Simulator, request: Request, client_id: str) -> Response:
 def pidimage(sim: Simulator, request: Request, client_id: str) -> Response:
     """POST metadata/pidimage: the releases holding 1 to 5 named images of a PID, paginated."""
     body = request.json()
+    inputs.refuse_loose(sim.config.strict, "metadata/pidimage", body)
     pid = inputs.pid(body)
     names = inputs.names(body, "imageNames", "IMG_NM_MISSING", "IMG_NM_INVALID")
     page_index, per_page = inputs.paging(body)
@@ -150,6 +152,7 @@ def pidimage(sim: Simulator, request: Request, client_id: str) -> Response:
 def images(sim: Simulator, request: Request, client_id: str) -> Response:
     """POST metadata/images: the status of 1 to 5 images by name, flat, across all products."""
     body = request.json()
+    inputs.refuse_loose(sim.config.strict, "metadata/images", body)
     names = inputs.names(body, "imageNames", "IMG_NM_MISSING", "IMG_NM_INVALID")
     metadata: list[dict[str, Any]] = []
     invalid: list[str] = []
