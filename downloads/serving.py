@@ -26,7 +26,9 @@ from django.utils.http import http_date
 from downloads import conf, storage
 from downloads.models import StoredImage
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# At most 18 digits (an exabyte): a longer number is no range we could serve, and int() of thousands of digits
+# raises (Python's digit limit); such a header is ignored like any other malformed one.
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 BLOCK = 1 << 20
 
 

@@ -8,6 +8,7 @@ is listed in README.md ("Configuration").
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "portal.core",
     "portal.accounts",
     "portal.cisco",
@@ -140,6 +142,8 @@ MIDDLEWARE = [
     # Every view needs a login unless marked login_not_required (login, /healthz, device links, the API).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -318,6 +322,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login throttling (django-axes, see portal/accounts/lockout.py): failures counted per user name and per address.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = _get("PORTAL_LOGIN_FAILURE_LIMIT", int, 5, "must be a whole number of failed logins")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_get("PORTAL_LOGIN_COOLOFF", float, 15.0, "must be a number of minutes"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+PORTAL_PROXY_COUNT = _get("PORTAL_PROXY_COUNT", int, 0, "must be the number of reverse proxies in front (0: none)")
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0 or PORTAL_PROXY_COUNT < 0:
+    raise _fail(
+        "PORTAL_LOGIN_FAILURE_LIMIT, PORTAL_LOGIN_COOLOFF and PORTAL_PROXY_COUNT",
+        "must be positive (the proxy count may be 0)",
+    )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -377,6 +396,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.core.api.pagination.StandardPagination",
+    # JSON only; DRF's browsable pages (HTML forms built from API data) only in debug mode.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -422,5 +451,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; its lockouts are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -48,7 +48,7 @@ _OFFICER_PERMISSIONS = [
 ]
 
 # Administrators get every permission of Depot's own apps (and Django's user admin), see role_permissions().
-DEPOT_APPS = ("inventory", "catalog", "downloads", "compliance", "webhooks", "accounts", "auth", "authtoken")
+DEPOT_APPS = ("inventory", "catalog", "downloads", "compliance", "webhooks", "accounts", "auth", "authtoken", "axes")
 
 ROLE_PERMISSIONS: dict[str, list[str] | None] = {
     ENGINEERS: _ENGINEER_PERMISSIONS,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 from portal.accounts.api.serializers import MeSerializer, TokenSerializer
 from portal.accounts.roles import user_roles
 from portal.accounts.services import api_token_create, api_token_revoke
+from portal.core.api.exceptions import ServiceError
 from portal.core.api.schemas import ErrorSerializer
 
 
@@ -33,8 +35,19 @@ class MeView(APIView):
 class MyTokenView(APIView):
     """Create (rotate) or revoke the caller's own API token."""
 
-    @extend_schema(request=None, responses={201: TokenSerializer, 401: ErrorSerializer})
+    @extend_schema(
+        request=None,
+        responses={201: TokenSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+        description="From a logged-in session only: a token cannot mint its own successor, so a leaked token "
+        "cannot be made to outlive its revocation.",
+    )
     def post(self, request: Request) -> Response:
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            raise ServiceError(
+                "Create a token from a logged-in session (your profile page), not with a token.",
+                code="session_required",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
         key = api_token_create(user=request.user)
         return Response(TokenSerializer({"key": key}).data, status=status.HTTP_201_CREATED)
 

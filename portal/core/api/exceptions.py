@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,8 +32,32 @@ def _message(detail: Any) -> str:
     return str(detail)
 
 
+# Digits of the largest number a database integer column holds (2**63 - 1 has 19).
+_MAX_DIGITS = 18
+
+
+def _out_of_range(exc: Exception) -> bool:
+    """A number too large for a database integer: SQLite refuses to bind it, PostgreSQL answers a DataError."""
+    if isinstance(exc, OverflowError):
+        return "SQLite INTEGER" in str(exc)
+    return isinstance(exc, DataError) and "out of range" in str(exc)
+
+
+def _number_out_of_range(context: dict) -> exceptions.APIException:
+    """A lookup by an id no row can have is not found; any other out-of-range number is invalid input."""
+    kwargs = context.get("kwargs") or {}
+    if any(str(value).isdigit() and len(str(value)) > _MAX_DIGITS for value in kwargs.values()):
+        return exceptions.NotFound()
+    return exceptions.ValidationError({"detail": ["A number is too large (at most 18 digits)."]})
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Turn DRF's error bodies into {"code", "message", "fields"?}."""
+    """Turn DRF's error bodies into {"code", "message", "fields"?}.
+
+    Every view's safety net for numbers of 19+ digits in ids and filters: the database cannot compare them, and
+    the answer is a 404 (an id) or a 400, never a 500, whichever endpoint forgot to check."""
+    if _out_of_range(exc):
+        exc = _number_out_of_range(context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -11,12 +11,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.api.exceptions import ServiceError
+from portal.core.api.parsers import BoundedJSONParser
 from portal.core.api.permissions import ModelPermissionsWithView, needs
 from portal.core.api.schemas import ErrorSerializer
 from portal.core.counts import CachedCount
@@ -128,7 +129,7 @@ class DeviceImportView(APIView):
     ``skip_invalid``. Hostnames that exist are updated."""
 
     permission_classes = [needs("inventory.add_device", "inventory.change_device")]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="Import devices (CSV upload or JSON rows)",
