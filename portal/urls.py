@@ -33,5 +33,7 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
+handler404 = "portal.core.views.not_found"
+
 admin.site.site_header = "Depot administration"
 admin.site.site_title = "Depot"

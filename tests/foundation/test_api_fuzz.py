@@ -28,10 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 EXAMPLES = 6  # per operation and generation mode: generating a case costs ~0.15 s; ~2 minutes for the schema
 
 # Operations of other areas that still answer 5xx on main, each with the reason; strict, so a fix shows up here.
-KNOWN_5XX: dict[str, str] = {
-    "POST /api/v1/catalog/images/search/": "an upstream refusal of the input (PID_INVALID) answers 502, not 400",
-    "POST /api/v1/devices/netbox-sync/": "without NetBox configured it answers 502; being fixed with issue 10.7",
-}
+KNOWN_5XX: dict[str, str] = {}
 
 
 @functools.cache

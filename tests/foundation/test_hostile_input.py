@@ -87,3 +87,11 @@ def test_an_id_of_twenty_digits_is_not_found_on_either_database(api_as, administ
     response = api_as(administrator).get(path)
     assert response.status_code == 404, response.content[:300]
     assert response.json()["code"] == "not_found"
+
+
+def test_an_unknown_api_path_is_a_json_404_and_a_page_path_is_a_page(api_as, administrator, client):
+    response = api_as(administrator).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    client.force_login(administrator)
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
