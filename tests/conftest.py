@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.contrib.auth.models import Group
 from hypothesis import HealthCheck, settings
@@ -18,9 +16,12 @@ settings.register_profile(
 )
 settings.load_profile("depot")
 
-pytest_plugins = ["tests.fixtures.worker", "tests.fixtures.browser"]
-if importlib.util.find_spec("tests.fixtures.simulator"):
-    pytest_plugins += ["tests.fixtures.simulator", "tests.fixtures.upstream"]
+pytest_plugins = [
+    "tests.fixtures.worker",
+    "tests.fixtures.browser",
+    "tests.fixtures.simulator",
+    "tests.fixtures.upstream",
+]
 
 
 def _user(django_user_model, username: str, role: str | None, *, staff: bool = False):

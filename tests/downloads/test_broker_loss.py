@@ -18,6 +18,7 @@ from downloads.choices import JobState
 from downloads.models import DownloadJob
 from tests.downloads import catalog
 from tests.downloads.conftest import wait_job
+from tests.fixtures.needs import missing
 from tests.fixtures.worker import ROOT, child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,7 +58,7 @@ class Redis:
 @pytest.fixture
 def redis() -> Iterator[Redis]:
     if REDIS is None:
-        pytest.skip("redis-server is not installed")
+        missing("PORTAL_REQUIRE_REDIS", "redis-server is not installed (apt-get install redis-server)")
     server = Redis()
     server.start()
     yield server
