@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from portal.cisco.errors import ErrorKind, error_code
+from portal.cisco.simulator import capture
 from portal.cisco.simulator.content import ImageBytes
 
 GUID_RE = re.compile(r"[0-9A-F]{40}")
@@ -276,7 +277,7 @@ def parse_catalog(data: Mapping[str, Any], source: str = "") -> Catalog:
 
 
 def load_catalog(path: str | Path) -> Catalog:
-    """Read and parse a catalog file."""
+    """Read and parse a catalog file: a format-1 catalog, or metadata answers captured from the API."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8") as handle:
@@ -285,4 +286,9 @@ def load_catalog(path: str | Path) -> Catalog:
         raise CatalogError(f"catalog file not found: {path}") from exc
     except json.JSONDecodeError as exc:
         raise CatalogError(f"{path}: not valid JSON ({exc})") from exc
+    if capture.is_capture(data):  # answers captured from the API, as they came (capture.py)
+        try:
+            data = capture.catalog_from_answers([(str(path), data)])
+        except capture.CaptureError as exc:
+            raise CatalogError(str(exc)) from None
     return parse_catalog(data, source=str(path))

@@ -17,6 +17,22 @@ from tests.spec import SAMPLES_DIR
 _ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = SAMPLES_DIR
 
+
+class FakeClock:
+    """Epoch seconds that move only when told to; sleeping on it moves it (and is recorded)."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 FAST_RETRY = RetryPolicy(
     max_attempts=4,
     max_rate_limit_retries=20,

@@ -9,14 +9,18 @@ import pytest
 
 from portal.cisco.auth import AccessToken, MemoryTokenStore, TokenProvider
 
+from .conftest import FakeClock
+
 
 class CountingFetch:
-    """Hands out numbered tokens, slowly enough that concurrent callers overlap."""
+    """Hands out numbered tokens, slowly enough that concurrent callers overlap (the count is what is checked,
+    so how much they overlap does not matter)."""
 
-    def __init__(self, lifetime: float = 3600, delay: float = 0.05) -> None:
+    def __init__(self, lifetime: float = 3600, delay: float = 0.05, clock=time.time) -> None:
         self.count = 0
         self.lifetime = lifetime
         self.delay = delay
+        self.clock = clock
         self._lock = threading.Lock()
 
     def __call__(self) -> AccessToken:
@@ -24,7 +28,7 @@ class CountingFetch:
         with self._lock:
             self.count += 1
             number = self.count
-        now = time.time()
+        now = self.clock()
         return AccessToken(f"tok-{number}", now + self.lifetime, now + self.lifetime - min(60, self.lifetime / 2))
 
 
@@ -74,17 +78,22 @@ def test_refused_token_is_replaced_once_for_all_who_saw_it_refused():
 
 
 def test_token_is_refreshed_before_it_expires():
-    fetch = CountingFetch(lifetime=0.4, delay=0)  # refresh margin becomes half the lifetime
-    tokens = provider(fetch)
+    clock = FakeClock()
+    fetch = CountingFetch(lifetime=100, delay=0, clock=clock)  # refresh margin: 50 s, half the lifetime
+    tokens = provider(fetch, clock=clock)
     assert tokens.token() == "tok-1"
-    time.sleep(0.25)
-    assert tokens.token() == "tok-2"
+    clock.now += 49.9
+    assert tokens.token() == "tok-1"
+    clock.now += 0.1
+    assert tokens.token() == "tok-2"  # 50 s before it expires, not at expiry
 
 
 def test_a_dead_lock_holder_does_not_block_forever():
-    fetch, store = CountingFetch(delay=0), MemoryTokenStore()
-    store.add("t:lock", "someone-who-died", 1)
-    assert provider(fetch, store, lock_timeout=1).token() == "tok-1"
+    clock = FakeClock()
+    fetch, store = CountingFetch(delay=0, clock=clock), MemoryTokenStore()
+    store.add("t:lock", "someone-who-died", 600)  # held far longer than any token request takes
+    assert provider(fetch, store, lock_timeout=5, clock=clock, sleep=clock.sleep).token() == "tok-1"
+    assert 6 <= sum(clock.slept) < 6.1  # polled the store until the lock's own timeout (+1 s), then went on
 
 
 class BrokenStore:

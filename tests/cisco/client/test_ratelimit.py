@@ -11,6 +11,8 @@ import redis
 from portal.cisco.exceptions import RateLimited
 from portal.cisco.ratelimit import RedisWindowStorage, SharedRateLimiter, SQLiteStorage, storage_for, window_for
 
+from .conftest import FakeClock
+
 
 def test_window_for_keeps_a_margin():
     assert window_for(5, 0.1) == (5, pytest.approx(1.1))
@@ -18,21 +20,6 @@ def test_window_for_keeps_a_margin():
     assert window_for(0.5, 0.1) == (1, pytest.approx(2.1))
     with pytest.raises(ValueError):
         window_for(0, 0.1)
-
-
-class FakeClock:
-    """Epoch seconds that move only when told to (sleeping on it moves it)."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def test_sqlite_moving_window_semantics(tmp_path):
