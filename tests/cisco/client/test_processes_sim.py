@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.fixtures.needs import missing
 from tests.fixtures.simulator import ROOT, SAMPLE_CATALOG
 from tests.waiting import wait_for
 
@@ -30,13 +31,12 @@ def _redis_available() -> bool:
         return False
 
 
-BACKENDS = [
-    "sqlite",
-    pytest.param("redis", marks=pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")),
-]
+BACKENDS = ["sqlite", "redis"]
 
 
 def backend_env(backend: str, tmp_path: Path, sim, qps: float) -> dict[str, str]:
+    if backend == "redis" and not _redis_available():
+        missing("PORTAL_REQUIRE_REDIS", "no Redis on 127.0.0.1:6379")
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
