@@ -32,9 +32,22 @@ def say(text: str) -> None:
     print(f"depot: {text}", flush=True)
 
 
+def depot_env() -> dict[str, str]:
+    """The environment of every process start runs: unless set, Depot's upstream is the simulator start runs on
+    DEPOT_SIMULATOR_PORT, and its own address (printed, and in e-mails) is the web server's on DEPOT_WEB_PORT."""
+    env = dict(os.environ)
+    env.setdefault("PORTAL_UPSTREAM_URL", f"http://127.0.0.1:{SIM_PORT}")
+    env.setdefault("PORTAL_BASE_URL", f"http://127.0.0.1:{WEB_PORT}")
+    return env
+
+
 def run(*args: str | Path, env: dict[str, str] | None = None, quiet: bool = False) -> None:
     result = subprocess.run(
-        [str(arg) for arg in args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL if quiet else None, check=False
+        [str(arg) for arg in args],
+        cwd=ROOT,
+        env=env or depot_env(),
+        stdout=subprocess.DEVNULL if quiet else None,
+        check=False,
     )
     if result.returncode != 0:
         sys.exit(f"depot: command failed ({result.returncode}): {' '.join(str(a) for a in args)}")
@@ -65,8 +78,7 @@ def manage(*args: str, quiet: bool = False) -> None:
 def setup() -> None:
     ensure_venv("requirements.txt")
     say("migrating the database")
-    manage("migrate", "--no-input", quiet=True)
-    manage("createcachetable")
+    manage("migrate", "--no-input", quiet=True)  # creates the database cache's table too
     if os.environ.get("PORTAL_ENV") == "production":
         manage("collectstatic", "--no-input", quiet=True)
 
@@ -81,6 +93,7 @@ class Processes:
         process = subprocess.Popen(  # noqa: S603 - our own command lines
             [str(arg) for arg in args],
             cwd=ROOT,
+            env=depot_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -153,7 +166,11 @@ def start() -> int:
     )
     processes.start("worker", bin_dir / "celery", "-A", "portal", "worker", "-l", "info", "--concurrency", "2")
     processes.start("beat", bin_dir / "celery", "-A", "portal", "beat", "-l", "info")
-    say(f"Depot runs at http://127.0.0.1:{WEB_PORT}/ (Ctrl-C stops it)")
+    env = depot_env()
+    upstream = (
+        f"the ASD simulator at {env['PORTAL_UPSTREAM_URL']}/" if embedded_upstream else env["PORTAL_UPSTREAM_URL"]
+    )
+    say(f"Depot runs at {env['PORTAL_BASE_URL']}/ with {upstream} (Ctrl-C stops it)")
     try:
         code = processes.wait()
     except KeyboardInterrupt:

@@ -10,11 +10,13 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    from portal.core.configcheck import configuration_error
+
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as exc:
         # A bad environment value: one line that names the variable, not a traceback.
-        sys.exit(f"depot: configuration error: {exc}")
+        sys.exit(configuration_error(exc))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ import os
 
 from celery import Celery
 
+from portal.core.configcheck import exit_on_bad_settings
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+exit_on_bad_settings()
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -3,6 +3,7 @@ import secrets
 from django.core.management.base import BaseCommand
 
 from portal.accounts.services import DEMO_USERS, demo_users_ensure
+from portal.core.links import portal_url
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str | None, **options) -> None:
         passwords = {name: password or secrets.token_urlsafe(9) for name, _, _ in DEMO_USERS}
         rows = demo_users_ensure(password_for=passwords)
-        self.stdout.write("Demo users (log in at http://127.0.0.1:8000/):")
+        where = portal_url("/")
+        self.stdout.write(f"Demo users (log in at {where}):" if where != "/" else "Demo users:")
         for username, role, pw in rows:
             self.stdout.write(f"  {username:<9} {pw:<14} {role}")
