@@ -79,17 +79,16 @@ class FormStanding:
         return bool(self.jobs and self.decision and self.decision.status == "Accepted")
 
 
-def form_standing(kind: str, *, with_jobs: bool = True) -> FormStanding:
-    """The standing of one form (``with_jobs`` loads the jobs it holds too: waiting and blocked)."""
-    jobs = list(waiting_jobs(kind)) if with_jobs else []
-    blocked = list(blocked_jobs(kind)) if with_jobs else []
+def form_standing(kind: str) -> FormStanding:
+    """The standing of one form, with the jobs it holds (waiting and blocked)."""
+    jobs, blocked = list(waiting_jobs(kind)), list(blocked_jobs(kind))
     label = FormKind(kind).label
     return FormStanding(kind, label, form_snapshot_current(kind), decision_latest(kind), jobs, blocked)
 
 
-def form_standings(*, with_jobs: bool = True) -> list[FormStanding]:
+def form_standings() -> list[FormStanding]:
     """Both forms' standing, K9 first."""
-    return [form_standing(kind, with_jobs=with_jobs) for kind in FormKind.values]
+    return [form_standing(kind) for kind in FormKind.values]
 
 
 def decisions_for_kind(kind: str, limit: int = 20) -> QuerySet:

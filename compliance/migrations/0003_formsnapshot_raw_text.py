@@ -5,31 +5,26 @@ json/text types as a raw character) is kept escaped. The sha256 does not change:
 same canonical JSON. SQLite cannot drop a column a trigger names, so the guard is lifted and put back around it.
 """
 
+import importlib
 import json
 
 from django.db import migrations, models
 
-
-def guard_off(apps, schema_editor):
-    from compliance import dbguard
-
-    dbguard.remove(schema_editor.connection)
-
-
-COLUMNS_0002 = "kind, sha256, raw, sub_app_version, web_form, user_details, fetched_at"
+# The trigger SQL is 0002's, frozen there; only the snapshot columns it guards change here.
+triggers = importlib.import_module("compliance.migrations.0002_append_only_triggers")
 COLUMNS_0003 = "kind, sha256, raw_text, sub_app_version, web_form, user_details, fetched_at"
 
 
-def guard_on(apps, schema_editor):
-    from compliance import dbguard
+def guard_off(apps, schema_editor):
+    triggers.remove_triggers(schema_editor.connection)
 
-    dbguard.install(schema_editor.connection, snapshot_columns=COLUMNS_0003)
+
+def guard_on(apps, schema_editor):
+    triggers.install_triggers(schema_editor.connection, COLUMNS_0003)
 
 
 def guard_on_0002(apps, schema_editor):
-    from compliance import dbguard
-
-    dbguard.install(schema_editor.connection, snapshot_columns=COLUMNS_0002)
+    triggers.install_triggers(schema_editor.connection, triggers.COLUMNS_0002)
 
 
 def raw_to_text(apps, schema_editor):

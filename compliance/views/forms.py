@@ -43,7 +43,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def forms_overview(request: HttpRequest) -> HttpResponse:
     """Both forms, their current version and standing: officers may decide ahead of any download."""
-    return render(request, "compliance/forms.html", {"standings": form_standings(with_jobs=True)})
+    return render(request, "compliance/forms.html", {"standings": form_standings()})
 
 
 def _prefill_file_names(kind: str, jobs: list) -> str:
