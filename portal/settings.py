@@ -224,6 +224,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 if _broker_scheme == "filesystem":
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    # kombu's transport with message files renamed into place, so a polling worker never reads half a message.
+    CELERY_BROKER_TRANSPORT = "portal.core.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
