@@ -5,7 +5,7 @@ download URL the way a client does (token, EULA, metadata, download/pidimage), t
 to the bytes a few times and prints MB/s (10^6 bytes per second) for each run and the median. No assertion:
 the goal (> 1,000 MB/s) is for a human to compare with PERFORMANCE.md's nginx figure.
 
-    .venv/bin/python bench/simulator_throughput.py [--size BYTES] [--runs N]
+    .venv/bin/python bench/simulator_throughput.py [--size BYTES] [--runs N] [--results bench/results]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.record import write_results  # noqa: E402
 from portal.cisco.simulator import catalog_build  # noqa: E402
 from tests.fixtures.simulator import Simulator, start_simulator  # noqa: E402
 
@@ -72,13 +73,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1 << 30, help="image size in bytes (default 1 GiB)")
     parser.add_argument("--runs", type=int, default=3, help="curl runs (default 3)")
+    parser.add_argument("--results", type=Path, help="also write the figures to a file in this folder (bench/results)")
     options = parser.parse_args()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line)
+        lines.append(line)
+
     with tempfile.TemporaryDirectory() as temp:
         path = Path(temp) / "catalog.json"
         catalog = one_image_catalog(options.size)
         started = time.monotonic()
         catalog_build.fill_digests(catalog, previous=None)
-        print(f"digests of {options.size:,} bytes computed in {time.monotonic() - started:.1f} s")
+        say(f"digests of {options.size:,} bytes computed in {time.monotonic() - started:.1f} s")
         catalog_build.write(catalog, path)
         process = start_simulator(path, "--qps", "0")
         try:
@@ -88,11 +96,13 @@ def main() -> int:
             for run in range(1, options.runs + 1):
                 speed, size = curl_mb_per_s(url)
                 speeds.append(speed)
-                print(f"run {run}: {size:,} bytes at {speed:,.0f} MB/s")
-            print(f"median: {statistics.median(speeds):,.0f} MB/s (curl -L to /dev/null, loopback, goal > 1,000)")
+                say(f"run {run}: {size:,} bytes at {speed:,.0f} MB/s")
+            say(f"median: {statistics.median(speeds):,.0f} MB/s (curl -L to /dev/null, loopback, goal > 1,000)")
         finally:
             process.stop()
             process.log_path.unlink(missing_ok=True)
+    if options.results:
+        print(f"written to {write_results('simulator_throughput', lines, options.results)}")
     return 0
 
 
