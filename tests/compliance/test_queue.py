@@ -240,3 +240,17 @@ def test_a_decline_of_an_older_version_does_not_block_a_new_wait(mail_locmem, of
     job_awaiting_compliance.send(sender=DownloadJob, job_id=job.pk)
     assert DownloadJob.objects.get(pk=job.pk).state == JobState.AWAITING_COMPLIANCE
     assert len(mail.outbox) == 1
+
+
+def test_the_queue_reads_a_constant_number_of_queries(client, api_as, officer, engineer, jobs,
+                                                      django_assert_max_num_queries):  # fmt: skip
+    for n in range(5):
+        blocked(f"held-{n}.bin", engineer)
+        waiting(f"more-{n}.bin", "k9", engineer)
+    client.force_login(officer)
+    api = api_as(officer)
+    with django_assert_max_num_queries(16):  # session, user, permissions, badges, health; 4 per form
+        assert client.get("/compliance/").status_code == 200
+    with django_assert_max_num_queries(18):  # token, permissions, the throttle's cache rows; 4 per form
+        groups = api.get("/api/v1/compliance/queue/").json()
+    assert len(groups[0]["blocked"]) == 5 and len(groups[0]["jobs"]) == 7
