@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import environ
@@ -29,7 +30,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def _get(name: str, cast: type, default: object, expected: str) -> object:
+def _get(name: str, cast: type, default: object, expected: str) -> Any:
     """Read one variable; a value that does not parse stops start-up with a message naming it."""
     if cast is bool and name in env.ENVIRON:
         text = env.str(name).strip().lower()

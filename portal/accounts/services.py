@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -11,19 +11,19 @@ from portal.accounts.roles import ADMINISTRATORS, ENGINEERS, OFFICERS
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser) -> str:
+def api_token_create(*, user: User) -> str:
     """Create a new API token for the user, replacing any earlier one; returns the key (shown once)."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user).key
 
 
-def api_token_revoke(*, user: AbstractBaseUser) -> bool:
+def api_token_revoke(*, user: User) -> bool:
     """Revoke the user's API token; False when there was none."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return deleted > 0
 
 
-def api_token_hint(*, user: AbstractBaseUser) -> str | None:
+def api_token_hint(*, user: User) -> str | None:
     """The first characters of the user's token, enough to recognise it, never the whole key."""
     key = Token.objects.filter(user=user).values_list("key", flat=True).first()
     return f"{key[:6]}…" if key else None

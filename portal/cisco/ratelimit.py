@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from limits import RateLimitItemPerSecond
@@ -135,7 +135,9 @@ class SharedRateLimiter:
         while True:
             if self._limiter.hit(self._item, self.key):
                 return time.monotonic() - started
-            oldest, count = self.storage.get_moving_window(self._item.key_for(self.key), self.hits, self.window)
+            # A window may be a fraction of a second: both storages here take a float where limits' types say int.
+            window: Any = self.window
+            oldest, count = self.storage.get_moving_window(self._item.key_for(self.key), self.hits, window)
             wait = oldest + self.window - self._clock() if count >= self.hits else 0.0
             # A few ms of jitter so that processes woken for the same slot do not retry in lock step.
             wait = max(wait, 0.001) + random.uniform(0, 0.005)  # noqa: S311 - jitter, not cryptography
@@ -316,11 +318,9 @@ class RedisWindowStorage(RedisStorage):
     picks it for Redis URLs.
     """
 
-    SCRIPT_ACQUIRE_MOVING_WINDOW = _ACQUIRE_LUA
+    SCRIPT_ACQUIRE_MOVING_WINDOW: Any = _ACQUIRE_LUA  # text; limits registers it as it does its own bytes
 
-    def __init__(
-        self, uri: str, clock: Callable[[], float] = time.time, keep: float = 0.0, **options: float | str | bool
-    ) -> None:
+    def __init__(self, uri: str, clock: Callable[[], float] = time.time, keep: float = 0.0, **options: Any) -> None:
         super().__init__(uri, **options)
         # Tests inject a clock that moves only when they say; the key's time to live is real time, so such a
         # test also asks the key to be kept at least ``keep`` seconds (normally it lives one window).
@@ -330,7 +330,7 @@ class RedisWindowStorage(RedisStorage):
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         """Record ``amount`` hits now if the window holds room for them."""
         timestamp = repr(self._clock())  # full precision, as text, so Lua does not round it
-        args = [timestamp, limit, expiry, amount, self._keep]
+        args: list[str | float] = [timestamp, limit, expiry, amount, self._keep]
         return bool(self.lua_acquire_moving_window([self.prefixed_key(key)], args))
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:

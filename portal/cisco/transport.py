@@ -325,12 +325,12 @@ class Transport:
             raise upstream_error(code, message, status, url=url)
         if status == 429 or code in (errors.QPS_LIMIT_MESSAGE, errors.RATE_LIMIT_EXCEEDED_MESSAGE):
             wait = retry_after(headers)
-            error = RateLimited(message, code=code, http_status=status, url=url)
+            limited = RateLimited(message, code=code, http_status=status, url=url)
             delay = min(wait, self.retry.retry_after_max) if wait is not None else None
-            raise RetrySignal(error, delay, rate_limited=True)
+            raise RetrySignal(limited, delay, rate_limited=True)
         if status in self.retry.retry_statuses and not known:
-            error = UpstreamUnavailable(message, code=code, http_status=status, url=url)
-            raise RetrySignal(error, retry_after(headers))
+            unavailable = UpstreamUnavailable(message, code=code, http_status=status, url=url)
+            raise RetrySignal(unavailable, retry_after(headers))
         raise upstream_error(code, message, status, url=url)
 
     def _pause(self, retry: RetrySignal, attempts: int, rate_limited: int, deadline: float, url: str) -> None:

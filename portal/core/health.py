@@ -44,7 +44,7 @@ def check_broker() -> Check:
     try:
         if url.startswith("filesystem://"):
             # The filesystem transport never "connects": prove the folder takes a message file.
-            with tempfile.NamedTemporaryFile(dir=options["data_folder_in"], prefix=".healthz-"):
+            with tempfile.NamedTemporaryFile(dir=str(options["data_folder_in"]), prefix=".healthz-"):
                 pass
             return Check("broker", True, "filesystem")
         with Connection(url, transport_options=options, connect_timeout=2) as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
@@ -54,9 +55,8 @@ def device_page(
     only, without the joins) and then the page's rows with everything the list shows. With ``filters`` (the
     query parameters that made ``queryset``), the total is counted once per fleet generation."""
     ids_query = queryset.values_list("pk", flat=True)
-    page = Paginator(
-        CachedCount(ids_query, filters, scope="devices") if filters is not None else ids_query, per_page
-    ).get_page(number)
+    rows: Any = CachedCount(ids_query, filters, scope="devices") if filters is not None else ids_query
+    page = Paginator(rows, per_page).get_page(number)
     ids = list(page.object_list)
     page.object_list = rows_in_order(ids, Device.objects.filter(pk__in=ids))
     return page

@@ -49,6 +49,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalog.json"
 FORMAT = 1
 
 
+def _client_name(model: int | str, ext: str) -> Callable[[str], str]:
+    """The file name of a Secure Client image of ``model`` with extension ``ext``, per version."""
+    return lambda version: f"client{model}-{version}-predeploy-k9.{ext}"
+
+
 def assemble(families: tuple[Family, ...] | list[Family]) -> dict[str, Any]:
     """A catalog document from family definitions (set names must not repeat across families)."""
     sets: dict[str, list[dict[str, Any]]] = {}
@@ -213,7 +218,8 @@ def _client_versions(rng: random.Random, count: int) -> list[str]:
 
 def _rows(rng: random.Random, versions: list[str], mib: float) -> tuple[ReleaseRow, ...]:
     rows = []
-    labels, weights = zip(*_LIFECYCLE_WEIGHTS, strict=True)
+    labels = [label for label, _ in _LIFECYCLE_WEIGHTS]
+    weights = [weight for _, weight in _LIFECYCLE_WEIGHTS]
     for index, (version, fcs) in enumerate(zip(versions, _dates(rng, len(versions)), strict=True)):
         deferred = rng.random() < 0.05 and index + 1 < len(versions)
         rows.append(
@@ -262,7 +268,7 @@ def _synthetic_family(rng: random.Random, index: int, first_pid: int, count: int
     else:
         systems = []
         for system, ext in (("Windows", "msi"), ("Linux", "tar.gz")):
-            kind = ImageKind(lambda v, ext=ext: f"client{model}-{v}-predeploy-k9.{ext}", 40, description=system)
+            kind = ImageKind(_client_name(model, ext), 40, description=system)
             rows = _rows(rng, _client_versions(rng, n_releases), 40)
             systems.append(OperatingSystemSpec(system, releases(Line((kind,), notice), rows)))
         types = (SoftwareTypeSpec(ANYCONNECT[0], ANYCONNECT[1], tuple(systems)),)
@@ -270,7 +276,7 @@ def _synthetic_family(rng: random.Random, index: int, first_pid: int, count: int
     suffixes = _NEXUS_SUFFIXES if style == "nxos" else _SUFFIXES
     combos = [(ports, suffix) for ports in (12, 24, 48) for suffix in suffixes]
     rng.shuffle(combos)
-    rows = [
+    pids = [
         (
             pid.format(ports=ports, suffix=suffix),
             str(286_400_000 + 7 * (first_pid + i)),
@@ -282,7 +288,7 @@ def _synthetic_family(rng: random.Random, index: int, first_pid: int, count: int
         key=set_name,
         title=f"Synthetic {style} {model}",
         software_type_sets={set_name: types},
-        products=products(set_name, rows),
+        products=products(set_name, pids),
     )
 
 

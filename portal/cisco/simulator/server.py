@@ -42,8 +42,9 @@ class SimulatorServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         """The base URL the server listens on."""
-        host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host
+        address, port = self.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}"
 
 

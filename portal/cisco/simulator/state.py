@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from portal.cisco.simulator.config import (
@@ -200,7 +201,7 @@ class SimState:
                 del table[key]
 
 
-def _unique(table: dict[str, object]) -> str:
+def _unique(table: Mapping[str, object]) -> str:
     while (candidate := numeric_id()) in table:
         continue
     return candidate

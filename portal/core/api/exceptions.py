@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 class ServiceError(exceptions.APIException):
     """A service refused an action; carries our own code (e.g. ``job_not_cancellable``)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
 
     def __init__(self, message: str, *, code: str, status_code: int | None = None) -> None:

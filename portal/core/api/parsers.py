@@ -8,6 +8,7 @@ deeper than MAX_DEPTH is refused whole.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.exceptions import ParseError
@@ -34,7 +35,7 @@ def json_depth(value: Any) -> int:
 class BoundedJSONParser(JSONParser):
     """DRF's JSONParser; a body nested deeper than MAX_DEPTH levels is a 400 (``parse_error``)."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

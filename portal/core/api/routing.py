@@ -32,10 +32,11 @@ class _OptionalSlashRoute(_OptionalSlash, RoutePattern):
     pass
 
 
-def _pattern(pattern: RegexPattern | RoutePattern) -> RegexPattern | RoutePattern:
+def _pattern(pattern: Any) -> RegexPattern | RoutePattern:
+    # The route or regex as written: what Django's own path()/re_path() were given.
     if isinstance(pattern, RoutePattern):
-        return _OptionalSlashRoute(pattern._route, name=pattern.name, is_endpoint=True)
-    return _OptionalSlashRegex(pattern._regex, name=pattern.name, is_endpoint=True)
+        return _OptionalSlashRoute(str(pattern), name=pattern.name, is_endpoint=True)
+    return _OptionalSlashRegex(str(pattern), name=pattern.name, is_endpoint=True)
 
 
 def api_urls(patterns: Sequence[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:

@@ -19,6 +19,14 @@ from portal.cisco.simulator.families.base import (
     releases,
 )
 
+
+def _parts(match: re.Match[str] | None, version: str) -> tuple[str, ...]:
+    """The groups of a version this family writes itself (so it always matches; a typo in the catalog stops)."""
+    if match is None:
+        raise ValueError(f"not a version of this family: {version!r}")
+    return match.groups()
+
+
 SET = "asa5500x"
 FIELD_NOTICES = SUPPORT + "security/asa-5500-series-next-generation-firewalls/products-field-notices-list.html"
 PERSIST_RCE_SA = "cisco-sa-asaftd-persist-rce-FLsNXF4h"
@@ -31,7 +39,7 @@ def _minor(version: str) -> str:
 
 def asdm_file(version: str) -> str:
     """ASDM as file names write it: ``7.19(1)`` -> ``asdm-7191.bin``, ``7.18(1)152`` -> ``asdm-7181-152.bin``."""
-    major, minor, release, interim = re.fullmatch(r"(\d+)\.(\d+)\((\d+)\)(\d*)", version).groups()
+    major, minor, release, interim = _parts(re.fullmatch(r"(\d+)\.(\d+)\((\d+)\)(\d*)", version), version)
     return f"asdm-{major}{minor}{release}" + (f"-{interim}" if interim else "") + ".bin"
 
 

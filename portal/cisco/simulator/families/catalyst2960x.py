@@ -24,6 +24,14 @@ from portal.cisco.simulator.families.base import (
     releases,
 )
 
+
+def _parts(match: re.Match[str] | None, version: str) -> tuple[str, ...]:
+    """The groups of a version this family writes itself (so it always matches; a typo in the catalog stops)."""
+    if match is None:
+        raise ValueError(f"not a version of this family: {version!r}")
+    return match.groups()
+
+
 SET_X = "cat2960x-ios"
 SET_LANBASE = "cat2960plus-lanbase"
 SET_LANLITE = "cat2960plus-lanlite"
@@ -33,7 +41,7 @@ CMP_SA = "cisco-sa-20170317-cmp"
 
 def _notes(series: str) -> Callable[[str], str]:
     def notes(version: str) -> str:
-        major, minor, rel = re.match(r"(\d+)\.(\d+)\((\d+)", version).groups()
+        major, minor, rel = _parts(re.match(r"(\d+)\.(\d+)\((\d+)", version), version)
         page = f"rn-{major}{minor}{rel}e-{series.removeprefix('catalyst')}.html"
         return f"{DOCS}switches/lan/{series}/software/{major}-{minor}_{rel}_e/release_notes/{page}"
 

@@ -19,13 +19,21 @@ from portal.cisco.simulator.families.base import (
     releases,
 )
 
+
+def _parts(match: re.Match[str] | None, version: str) -> tuple[str, ...]:
+    """The groups of a version this family writes itself (so it always matches; a typo in the catalog stops)."""
+    if match is None:
+        raise ValueError(f"not a version of this family: {version!r}")
+    return match.groups()
+
+
 SET_SUP2T = "cat6500-sup2t"
 SET_SUP6T = "cat6500-sup6t"
 FIELD_NOTICES = SUPPORT + "switches/catalyst-6500-series-switches/products-field-notices-list.html"
 
 
 def _notes(version: str) -> str:
-    major, minor = re.match(r"(\d+)\.(\d+)", version).groups()
+    major, minor = _parts(re.match(r"(\d+)\.(\d+)", version), version)
     return f"{DOCS}switches/lan/catalyst6500/ios/{major}-{minor}SY/release_notes/release_notes_{major}_{minor}_sy.html"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from portal.cisco.simulator.families.base import (
     DOCS,
@@ -20,6 +21,14 @@ from portal.cisco.simulator.families.base import (
     xe_file,
 )
 
+
+def _parts(match: re.Match[str] | None, version: str) -> tuple[str, ...]:
+    """The groups of a version this family writes itself (so it always matches; a typo in the catalog stops)."""
+    if match is None:
+        raise ValueError(f"not a version of this family: {version!r}")
+    return match.groups()
+
+
 SET_4300 = "isr4300-iosxe"
 SET_4400 = "isr4400-iosxe"
 FIELD_NOTICES = SUPPORT + "routers/4000-series-integrated-services-routers-isr/products-field-notices-list.html"
@@ -27,7 +36,7 @@ FIELD_NOTICES = SUPPORT + "routers/4000-series-integrated-services-routers-isr/p
 
 def rommon_file(version: str) -> str:
     """ROMMON as file names write it: ``16.12(2r)`` -> ``1612_2r``."""
-    major, minor, rebuild = re.fullmatch(r"(\d+)\.(\d+)\((\w+)\)", version).groups()
+    major, minor, rebuild = _parts(re.fullmatch(r"(\d+)\.(\d+)\((\w+)\)", version), version)
     return f"{major}{minor}_{rebuild}"
 
 
@@ -52,12 +61,13 @@ def _xe_line(platform: str, mib: float) -> Line:
     )
 
 
+def _rommon_name(platform: str) -> Callable[[str], str]:
+    return lambda version: f"{platform}_rommon_{rommon_file(version)}_SPA.pkg"
+
+
 def _rommon_line(*platforms: str) -> Line:
     return Line(
-        kinds=tuple(
-            ImageKind(lambda v, p=p: f"{p}_rommon_{rommon_file(v)}_SPA.pkg", 9.1, "ROMMON", crypto=False)
-            for p in platforms
-        ),
+        kinds=tuple(ImageKind(_rommon_name(p), 9.1, "ROMMON", crypto=False) for p in platforms),
         field_notice=FIELD_NOTICES,
     )
 
