@@ -24,7 +24,7 @@ from kombu.utils.json import dumps
 class Channel(filesystem.Channel):
     """A filesystem channel whose messages are renamed into place once written."""
 
-    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
+    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]  # kombu names it twice
         # The name kombu reads: "<ms>_<uuid>.<queue>.msg", oldest first; "<name>.part" is never one of them.
         name = os.path.join(self.data_folder_out, f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg")
         try:
