@@ -4,6 +4,7 @@ from portal.catalog.models import (
     CatalogRefresh,
     CatalogRefreshPair,
     Image,
+    ImageFamily,
     ImageStatus,
     Product,
     Recommendation,
@@ -60,23 +61,40 @@ class ImageStatusAdmin(admin.ModelAdmin):
 
 @admin.register(StandardRelease)
 class StandardReleaseAdmin(admin.ModelAdmin):
-    list_display = ["product", "release", "site", "role", "created_by", "updated"]
-    search_fields = ["product__pid", "site", "role"]
-    raw_id_fields = ["product", "release", "created_by"]
-    list_select_related = ["product", "release", "created_by"]
+    list_display = ["__str__", "product", "family", "release", "site", "role", "created_by", "updated"]
+    search_fields = ["product__pid", "family__key", "family__name", "site", "role"]
+    raw_id_fields = ["product", "family", "release", "created_by"]
+    list_select_related = ["product", "family", "release", "created_by"]
 
     def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001 - Django's signature
-        """Admin edits go through the service so recommendations follow."""
+        """Recommendations follow admin edits (the model's constraints keep one standard per scope)."""
         from portal.catalog.services.recommendations import recommendations_recompute
+        from portal.catalog.services.standards import standard_pids
 
+        before = standard_pids(StandardRelease.objects.get(pk=obj.pk)) if change else []
         super().save_model(request, obj, form, change)
-        recommendations_recompute(pids=[obj.product.pid])
+        recommendations_recompute(pids=sorted({*before, *standard_pids(obj)}))
+
+
+@admin.register(ImageFamily)
+class ImageFamilyAdmin(admin.ModelAdmin):
+    """Families are derived from the catalog: read only."""
+
+    list_display = ["key", "name", "updated"]
+    search_fields = ["key", "name", "products__pid"]
+    readonly_fields = ["key", "name", "products", "updated"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001 - Django's signature
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001 - Django's signature
+        return False
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["device", "target_release", "reason", "upgrade_available", "on_standard", "computed_at"]
-    list_filter = ["reason", "upgrade_available", "on_standard", "running_deleted", "psirt"]
+    list_filter = ["reason", "upgrade_available", "downgrade", "fit", "on_standard", "running_deleted", "psirt"]
     search_fields = ["device__hostname"]
     raw_id_fields = ["device", "current", "target_release", "target_image", "standard"]
     list_select_related = ["device", "target_release"]

@@ -8,7 +8,14 @@ from django.http import HttpRequest
 
 from portal.catalog.forms import ReleaseFilterForm
 from portal.catalog.models import Product, Release, SoftwareType
-from portal.catalog.selectors import ReleaseFilter, device_counts_by_release, pair_status, releases_of_product
+from portal.catalog.selectors import (
+    ReleaseFilter,
+    device_counts_by_release,
+    pair_status,
+    release_families_attach,
+    releases_of_product,
+    standards_matching,
+)
 from portal.inventory.models import Device
 
 
@@ -43,6 +50,7 @@ def release_context(request: HttpRequest, product: Product, *, default_above: st
     counts = device_counts_by_release(product)
     for release in releases:
         release.devices_on = counts.get(release.sort_key, 0)
+    release_families_attach(product, releases)
     return {
         "product": product,
         "releases": releases,
@@ -55,9 +63,11 @@ def release_context(request: HttpRequest, product: Product, *, default_above: st
 
 def device_release_context(request: HttpRequest, device: Device) -> dict:
     """The device page's release browser: its product's releases above its current one unless asked otherwise,
-    and whether the upstream has answered about the device's (PID, release) (so a partial list never looks whole)."""
+    whether the upstream has answered about the device's (PID, release) (so a partial list never looks whole),
+    and the standards matching the device."""
     pair = pair_status(pid=device.pid, release=device.current_release) if device.current_release else None
     product = Product.objects.filter(pid__iexact=device.pid).first()
     if product is None:
-        return {"product": None, "releases": [], "pair": pair}
-    return {**release_context(request, product, default_above=device.current_release), "pair": pair}
+        return {"product": None, "releases": [], "pair": pair, "matching_standards": []}
+    context = release_context(request, product, default_above=device.current_release)
+    return {**context, "pair": pair, "matching_standards": standards_matching(device)}

@@ -62,4 +62,14 @@ class FleetStatus(models.TextChoices):
     RUNNING_DELETED = "running_deleted", "running a deleted image"
     RUNNING_DEFERRED = "running_deferred", "running a deferred release"
     PSIRT = "psirt", "on a PSIRT-flagged release"
+    DOWNGRADE = "downgrade", "target below the running release"
+    TOO_SMALL = "too_small", "target does not fit"
     NO_CATALOG = "no_catalog", "no catalog data"
+
+
+class Fit(models.TextChoices):
+    """Whether a device's memory and flash meet its target image's published minimums (minDram, minFlash)."""
+
+    FITS = "fits", "fits"
+    TOO_SMALL = "too_small", "does not fit"
+    UNKNOWN = "unknown", "fit unknown"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Count
 
-from portal.catalog.models import Release, SoftwareType
+from portal.catalog.models import ImageFamily, Release, SoftwareType
 from portal.cisco.client import MAX_IMAGES
 
 
@@ -25,13 +26,61 @@ class ReleaseFilterForm(forms.Form):
 
 
 class StandardForm(forms.Form):
-    """Mark a release as the standard for its product, optionally for one site and/or role."""
+    """Mark a release as the standard for its PID or one of its image families (the release list's quick form),
+    optionally for one site and/or role."""
 
     release = forms.ModelChoiceField(queryset=Release.objects.select_related("product"), widget=forms.HiddenInput)
+    family = forms.ModelChoiceField(
+        queryset=ImageFamily.objects.all(), to_field_name="key", required=False, empty_label="this PID only"
+    )
     site = forms.CharField(required=False, max_length=100, help_text="Empty: every site")
     role = forms.CharField(required=False, max_length=100, help_text="Empty: every role")
     note = forms.CharField(required=False, max_length=255)
+    replace = forms.BooleanField(required=False, label="Replace the standard already set for this scope")
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class FamilyChoiceField(forms.ModelChoiceField):
+    """Image families, labelled as people name them with their stem and size."""
+
+    def label_from_instance(self, obj: ImageFamily) -> str:
+        size = obj.size
+        return f"{obj.display} ({obj.key}, {size} PID{'' if size == 1 else 's'})"
+
+
+class StandardAddForm(forms.Form):
+    """The standards page's add form: a PID or an image family, a release by its version, a site and/or role."""
+
+    scope = forms.ChoiceField(
+        choices=[("pid", "One PID"), ("family", "An image family")], initial="pid", widget=forms.RadioSelect
+    )
+    pid = forms.CharField(required=False, max_length=64, label="PID", help_text="e.g. C9300-24P")
+    family = FamilyChoiceField(
+        queryset=ImageFamily.objects.filter(products__isnull=False)
+        .annotate(size=Count("products", distinct=True))
+        .order_by("name", "key"),
+        to_field_name="key",
+        required=False,
+        label="Image family",
+        help_text="Every PID whose releases ship image files of that name",
+    )
+    version = forms.CharField(max_length=64, label="Release", help_text="e.g. 17.9.4a (17.09.04a is the same)")
+    site = forms.CharField(required=False, max_length=100, help_text="Empty: every site")
+    role = forms.CharField(required=False, max_length=100, help_text="Empty: every role")
+    note = forms.CharField(required=False, max_length=255)
+    replace = forms.BooleanField(required=False, label="Replace the standard already set for this scope")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("scope") == "family":
+            if not data.get("family"):
+                self.add_error("family", "Choose the image family.")
+            data["pid"] = ""
+        else:
+            data["family"] = None
+            if not (data.get("pid") or "").strip():
+                self.add_error("pid", "Give the PID.")
+        return data
 
 
 def _names(text: str) -> list[str]:

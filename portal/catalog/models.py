@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from portal.catalog.choices import PairState, Reason, RefreshState, RefreshTrigger
+from portal.catalog.choices import Fit, PairState, Reason, RefreshState, RefreshTrigger
+from portal.catalog.fit import FitResult, fit_text, needs_text
 
 
 class Product(models.Model):
@@ -140,13 +141,56 @@ class ImageStatus(models.Model):
         return self.name
 
 
-class StandardRelease(models.Model):
-    """The golden release of a product, for every device of it or only at one site and/or in one role.
+def standard_scope_text(target: str, site: str, role: str) -> str:
+    """A standard's scope in words: "Catalyst 9300 family, site Munich", "C9300-24P, role access"."""
+    return ", ".join(part for part in (target, f"site {site}" if site else "", f"role {role}" if role else "") if part)
 
-    The most specific standard applies to a device: site and role, then site, then role, then neither.
+
+def standard_precedence(*, is_family: bool, site: str, role: str) -> tuple[bool, bool, bool]:
+    """How a standard ranks among those matching a device (higher wins): a PID before a family at every level,
+    then a site, then a role. PID+site+role > PID+site > PID+role > PID > family+site+role > family+site >
+    family+role > family: a PID standard is usually there for the hardware, which no site or role overrides."""
+    return (not is_family, bool(site), bool(role))
+
+
+def family_display(name: str, key: str) -> str:
+    """An image family as people name it: "Catalyst 9300 family" (its stem when its PIDs' names share nothing)."""
+    return f"{name or key} family"
+
+
+class ImageFamily(models.Model):
+    """The PIDs whose releases ship image files of one name stem (``cat9k_iosxe``: every Catalyst 9300 model),
+    derived from the catalog when recommendations are recomputed; named after what the PIDs' upstream names
+    (mdfConceptName) share, e.g. "Catalyst 9300" (see portal.cisco.imagefamily)."""
+
+    key = models.CharField(max_length=100, unique=True, help_text="The image file name stem, e.g. cat9k_iosxe")
+    name = models.CharField(max_length=255, blank=True, help_text="What the PIDs' upstream names share")
+    products = models.ManyToManyField(Product, related_name="image_families", blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "key"]
+        verbose_name_plural = "image families"
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """The family as people name it (see :func:`family_display`)."""
+        return family_display(self.name, self.key)
+
+
+class StandardRelease(models.Model):
+    """The golden release of a PID, or of an image family (every PID shipping the same image files), for every
+    device of it or only at one site and/or in one role.
+
+    A family standard names one member's release; every member PID gets its own release of that software type
+    and version. Of the standards matching a device, the one of highest :func:`standard_precedence` applies.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="standards")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="standards", null=True, blank=True)
+    family = models.ForeignKey(ImageFamily, on_delete=models.PROTECT, related_name="standards", null=True, blank=True)
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="standards")
     site = models.CharField(max_length=100, blank=True, help_text="Empty: every site")
     role = models.CharField(max_length=100, blank=True, help_text="Empty: every role")
@@ -156,22 +200,42 @@ class StandardRelease(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["product", "site", "role"]
-        constraints = [models.UniqueConstraint(fields=["product", "site", "role"], name="standard_scope_unique")]
+        ordering = ["product", "family", "site", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False, family__isnull=True)
+                | models.Q(product__isnull=True, family__isnull=False),
+                name="standard_pid_or_family",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "site", "role"],
+                condition=models.Q(product__isnull=False),
+                name="standard_pid_scope_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["family", "site", "role"],
+                condition=models.Q(family__isnull=False),
+                name="standard_family_scope_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.product.pid} {self.scope_text}: {self.release.version}"
+        return f"{self.scope_text}: {self.release.version}"
 
     @property
-    def specificity(self) -> int:
-        """How narrow the scope is: 3 site and role, 2 site, 1 role, 0 neither."""
-        return 2 * bool(self.site) + bool(self.role)
+    def precedence(self) -> tuple[bool, bool, bool]:
+        """How it ranks among the standards matching a device (see :func:`standard_precedence`)."""
+        return standard_precedence(is_family=self.family_id is not None, site=self.site, role=self.role)
+
+    @property
+    def target_text(self) -> str:
+        """What it is for: the PID, or the family's name."""
+        return self.family.display if self.family_id else self.product.pid
 
     @property
     def scope_text(self) -> str:
-        """The scope in words."""
-        parts = [f"site {self.site}" if self.site else "", f"role {self.role}" if self.role else ""]
-        return " and ".join(p for p in parts if p) or "every device"
+        """The scope in words: "Catalyst 9300 family, site Munich"."""
+        return standard_scope_text(self.target_text, self.site, self.role)
 
 
 class Recommendation(models.Model):
@@ -191,6 +255,14 @@ class Recommendation(models.Model):
     running_deleted = models.BooleanField(default=False)
     running_deferred = models.BooleanField(default=False)
     psirt = models.BooleanField(default=False)
+    downgrade = models.BooleanField(default=False, help_text="The target is below the running release")
+    # NULL, not "", when there is no target: the device list sorts those last in either direction (nulls_last).
+    target_key = models.CharField(max_length=255, null=True, blank=True, help_text="The target's Cisco order key")  # noqa: DJ001
+    fit = models.CharField(max_length=12, choices=Fit.choices, default=Fit.UNKNOWN)
+    min_memory_mb = models.PositiveIntegerField(null=True, blank=True, help_text="The target image's minDram")
+    min_flash_mb = models.PositiveIntegerField(null=True, blank=True, help_text="The target image's minFlash")
+    memory_short_mb = models.PositiveIntegerField(null=True, blank=True, help_text="DRAM missing for the target")
+    flash_short_mb = models.PositiveIntegerField(null=True, blank=True, help_text="Flash missing for the target")
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -198,6 +270,26 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.reason_text}"
+
+    @property
+    def fit_result(self) -> FitResult:
+        """The stored fit verdict with its figures."""
+        return FitResult(self.fit, self.min_memory_mb, self.min_flash_mb, self.memory_short_mb, self.flash_short_mb)
+
+    @property
+    def fit_text(self) -> str:
+        """The fit verdict in a sentence ("Does not fit: 4 GB of DRAM short (needs DRAM ≥ 8 GB).")."""
+        return fit_text(
+            self.fit_result,
+            memory_mb=self.device.memory_mb,
+            flash_mb=self.device.flash_mb,
+            has_target=self.target_image_id is not None,
+        )
+
+    @property
+    def needs_text(self) -> str:
+        """What the target image asks for: "DRAM ≥ 8 GB, flash ≥ 16 GB" (empty when nothing is published)."""
+        return needs_text(self.min_memory_mb, self.min_flash_mb)
 
 
 class CatalogRefresh(models.Model):

@@ -10,16 +10,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from portal.catalog.choices import FleetStatus, PairState, Reason
+from portal.catalog.choices import Fit, FleetStatus, PairState, Reason
 from portal.catalog.models import (
     CatalogRefresh,
     CatalogRefreshPair,
     Image,
     Product,
-    Recommendation,
     Release,
     StandardRelease,
 )
+from portal.catalog.services.families import family_key
 from portal.catalog.summary import fleet_generation
 from portal.cisco.versionkey import release_sort_key
 from portal.cisco.versions import normalize
@@ -36,6 +36,8 @@ STATUS_FILTERS: dict[str, Q] = {
     FleetStatus.RUNNING_DELETED: Q(recommendation__running_deleted=True),
     FleetStatus.RUNNING_DEFERRED: Q(recommendation__running_deferred=True),
     FleetStatus.PSIRT: Q(recommendation__psirt=True),
+    FleetStatus.DOWNGRADE: Q(recommendation__downgrade=True),
+    FleetStatus.TOO_SMALL: Q(recommendation__fit=Fit.TOO_SMALL),
     FleetStatus.NO_CATALOG: Q(recommendation__isnull=True) | Q(recommendation__reason__in=_NO_TARGET),
 }
 # The dashboard's tiles, in order.
@@ -43,6 +45,8 @@ DASHBOARD_BUCKETS = (
     FleetStatus.ON_STANDARD,
     FleetStatus.OFF_STANDARD,
     FleetStatus.UPGRADE_AVAILABLE,
+    FleetStatus.DOWNGRADE,
+    FleetStatus.TOO_SMALL,
     FleetStatus.RUNNING_DELETED,
     FleetStatus.RUNNING_DEFERRED,
     FleetStatus.PSIRT,
@@ -71,6 +75,13 @@ CHART_STATES = (
 def status_q(status: str) -> Q:
     """The device filter of a dashboard bucket (unknown names match nothing)."""
     return STATUS_FILTERS.get(status, Q(pk__in=[]))
+
+
+def fit_q(fit: str) -> Q:
+    """The device filter of a fit verdict; devices whose recommendation is not computed yet count as unknown."""
+    if fit == Fit.UNKNOWN:
+        return Q(recommendation__isnull=True) | Q(recommendation__fit=Fit.UNKNOWN)
+    return Q(recommendation__fit=fit)
 
 
 def devices_recommended_image(*, image_name: str) -> QuerySet[Device]:
@@ -166,11 +177,16 @@ def recommendations_for_report(devices: QuerySet[Device]) -> QuerySet[Device]:
         "recommendation__target_release",
         "recommendation__target_image",
         "recommendation__standard",
+        "recommendation__standard__product",
+        "recommendation__standard__family",
     )
 
 
+REPORT_FLAGS = ("on_standard", "upgrade_available", "downgrade", "running_deleted", "running_deferred", "psirt")
+
+
 def report_csv_rows(devices: QuerySet[Device]) -> Iterator[list[str]]:
-    """The fleet report as CSV rows (header first), streamed in chunks."""
+    """The fleet report as CSV rows (header first), streamed in chunks. Sizes are whole megabytes."""
     yield [
         "hostname",
         "pid",
@@ -181,16 +197,20 @@ def report_csv_rows(devices: QuerySet[Device]) -> Iterator[list[str]]:
         "running_image",
         "target_release",
         "target_image",
+        "standard",
         "reason",
-        "on_standard",
-        "upgrade_available",
-        "running_deleted",
-        "running_deferred",
-        "psirt",
+        *REPORT_FLAGS,
+        "fit",
+        "memory_mb",
+        "flash_mb",
+        "min_memory_mb",
+        "min_flash_mb",
+        "memory_short_mb",
+        "flash_short_mb",
     ]
     for device in recommendations_for_report(devices).iterator(chunk_size=2000):
         rec = getattr(device, "recommendation", None)
-        flags = ("on_standard", "upgrade_available", "running_deleted", "running_deferred", "psirt")
+        figures = ("min_memory_mb", "min_flash_mb", "memory_short_mb", "flash_short_mb")
         yield [
             device.hostname,
             device.pid,
@@ -201,9 +221,18 @@ def report_csv_rows(devices: QuerySet[Device]) -> Iterator[list[str]]:
             device.running_image,
             rec.target_release.version if rec and rec.target_release else "",
             rec.target_image.name if rec and rec.target_image else "",
+            rec.standard.scope_text if rec and rec.standard else "",
             rec.reason_text if rec else "not computed yet",
-            *[("yes" if rec and getattr(rec, flag) else "no") for flag in flags],
+            *[("yes" if rec and getattr(rec, flag) else "no") for flag in REPORT_FLAGS],
+            rec.fit if rec else Fit.UNKNOWN,
+            _number(device.memory_mb),
+            _number(device.flash_mb),
+            *[_number(getattr(rec, name) if rec else None) for name in figures],
         ]
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 # --- releases ------------------------------------------------------------------------------------------------
@@ -233,11 +262,33 @@ def releases_of_product(product: Product, filters: ReleaseFilter | None = None) 
         releases = releases.filter(software_type_id=filters.software_type_id)
     if filters.hide_deleted:
         releases = releases.filter(is_deleted=False)
-    standards = StandardRelease.objects.filter(product=product).order_by("site", "role")
+    standards = StandardRelease.objects.filter(product=product).select_related("product").order_by("site", "role")
     return releases.prefetch_related(
         Prefetch("images", queryset=Image.objects.order_by("is_related", "name")),
         Prefetch("standards", queryset=standards),
     ).order_by("-sort_key", "software_type__name")
+
+
+def release_families_attach(product: Product, releases: list[Release]) -> None:
+    """Give each release (images prefetched) ``families``, the image families its main images belong to (a
+    standard can be marked for them), and ``family_standards``, the family standards that give this PID this
+    release. One query whatever the number of releases, two when a family has a standard."""
+    families = list(product.image_families.annotate(standard_count=Count("standards")).order_by("name", "key"))
+    standards = []
+    if any(family.standard_count for family in families):
+        standards = list(
+            StandardRelease.objects.filter(family__in=families)
+            .select_related("family", "release")
+            .order_by("family__name", "site", "role")
+        )
+    for release in releases:
+        keys = {family_key(image.name) for image in release.images.all() if not image.is_related}
+        release.families = [family for family in families if family.key in keys]
+        release.family_standards = [
+            s
+            for s in standards
+            if (s.release.software_type_id, s.release.sort_key) == (release.software_type_id, release.sort_key)
+        ]
 
 
 def device_counts_by_release(product: Product) -> dict[str, int]:
@@ -284,13 +335,16 @@ def refresh_latest() -> CatalogRefresh | None:
     return CatalogRefresh.objects.select_related("requested_by").order_by("-created").first()
 
 
-def recommendation_of(device: Device) -> Recommendation | None:
-    """A device's stored recommendation with its rows joined (one query)."""
-    return (
-        Recommendation.objects.select_related("target_release", "target_image", "standard", "current")
-        .filter(device=device)
-        .first()
+def standards_matching(device: Device) -> list[StandardRelease]:
+    """The standards whose scope covers a device (its PID or one of its PID's image families, its site and role
+    or none), highest precedence first: the device page shows which applies and what it overrides (one query)."""
+    standards = (
+        StandardRelease.objects.filter(Q(product__pid=device.pid) | Q(family__products__pid=device.pid))
+        .filter(site__in=["", device.site], role__in=["", device.role])
+        .select_related("product", "family", "release")
+        .distinct()
     )
+    return sorted(standards, key=lambda s: (s.precedence, -s.pk), reverse=True)
 
 
 FETCHED_PAIR_STATES = (PairState.DONE, PairState.NO_DATA)  # the upstream answered: the pair has catalog data

@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/products/<path:pid>/", views.product_detail_view, name="product-detail"),
     path("catalog/standards/", views.standard_list_view, name="standard-list"),
     path("catalog/standards/new/", views.standard_create_view, name="standard-create"),
+    path("catalog/standards/add/", views.standard_add_view, name="standard-add"),
     path("catalog/standards/<int:pk>/delete/", views.standard_delete_view, name="standard-delete"),
     path("catalog/refresh/", views.refresh_list_view, name="refresh-list"),
     path("catalog/refresh/start/", views.refresh_start_view, name="refresh-start"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.catalog.browser import release_context
 from portal.catalog.choices import FleetStatus, PairState, RefreshTrigger
-from portal.catalog.forms import ImageSearchForm, ImageStatusForm, StandardForm
-from portal.catalog.models import CatalogRefresh, ImageStatus, Product, StandardRelease
+from portal.catalog.forms import ImageSearchForm, ImageStatusForm, StandardAddForm, StandardForm
+from portal.catalog.models import CatalogRefresh, ImageStatus, Product, Release, StandardRelease
 from portal.catalog.selectors import (
     DASHBOARD_BUCKETS,
     product_page,
@@ -28,7 +29,12 @@ from portal.catalog.services.refresh import (
     catalog_refresh_retry,
     inventory_pairs,
 )
-from portal.catalog.services.standards import standard_release_delete, standard_release_set
+from portal.catalog.services.standards import (
+    StandardExists,
+    standard_release_delete,
+    standard_release_find,
+    standard_release_set,
+)
 from portal.catalog.summary import fleet_summary
 from portal.core.streaming import csv_stream
 from portal.core.upstream_errors import upstream_call_for_page
@@ -58,38 +64,86 @@ def product_detail_view(request: HttpRequest, pid: str) -> HttpResponse:
     return render(request, "catalog/product_detail.html", release_context(request, product))
 
 
-@permission_required("catalog.view_standardrelease", raise_exception=True)
-def standard_list_view(request: HttpRequest) -> HttpResponse:
-    """Every standard release with its scope."""
-    standards = StandardRelease.objects.select_related("product", "release", "created_by").order_by(
-        "product__pid", "site", "role"
+def _standards_page(request: HttpRequest, form: StandardAddForm, status: int = 200) -> HttpResponse:
+    standards = (
+        StandardRelease.objects.select_related("product", "family", "release", "created_by")
+        .annotate(family_size=Count("family__products", distinct=True))
+        .order_by("family__name", "family__key", "product__pid", "site", "role")
     )
     page = Paginator(standards, 100).get_page(request.GET.get("page"))
-    return render(request, "catalog/standard_list.html", {"page": page})
+    return render(request, "catalog/standard_list.html", {"page": page, "form": form}, status=status)
+
+
+@permission_required("catalog.view_standardrelease", raise_exception=True)
+@require_GET
+def standard_list_view(request: HttpRequest) -> HttpResponse:
+    """Every standard with its scope, and the form that adds one."""
+    return _standards_page(request, StandardAddForm())
+
+
+def _set_standard(request: HttpRequest, release: Release, data: dict) -> StandardRelease:
+    """standard_release_set with what a form gave (raises StandardExists or ValidationError)."""
+    return standard_release_set(
+        release=release,
+        family=data.get("family"),
+        site=data.get("site", ""),
+        role=data.get("role", ""),
+        note=data.get("note", ""),
+        user=request.user,
+        replace=bool(data.get("replace")),
+    )
+
+
+def _set_message(standard: StandardRelease) -> str:
+    return f"{standard.release.version} is now the standard for {standard.scope_text}."
+
+
+@permission_required("catalog.add_standardrelease", raise_exception=True)
+@require_POST
+def standard_add_view(request: HttpRequest) -> HttpResponse:
+    """The standards page's add form: a PID or an image family, a version, a site and/or role."""
+    form = StandardAddForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            release = standard_release_find(version=data["version"], pid=data["pid"], family=data["family"])
+            standard = _set_standard(request, release, data)
+        except StandardExists as exc:
+            form.add_error("replace", f"{exc} Tick the box to replace it, or remove it first.")
+        except ValidationError as exc:
+            _form_errors(form, exc, default="version")
+        else:
+            messages.success(request, _set_message(standard))
+            return redirect("catalog:standard-list")
+    return _standards_page(request, form, status=400)
+
+
+def _form_errors(form: forms.Form, exc: ValidationError, *, default: str) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else default, errors)
+    else:
+        form.add_error(default, exc.messages)
 
 
 @permission_required("catalog.add_standardrelease", raise_exception=True)
 @require_POST
 def standard_create_view(request: HttpRequest) -> HttpResponse:
-    """Mark a release as standard for its PID (and a site and/or role when given)."""
+    """Mark a release as standard for its PID or one of its image families (the release list's quick form)."""
     form = StandardForm(request.POST)
     if not form.is_valid():
         messages.error(
             request, "Could not set the standard: " + "; ".join(e for es in form.errors.values() for e in es)
         )
         return redirect(_next(request, "catalog:standard-list"))
-    data = form.cleaned_data
     try:
-        standard = standard_release_set(
-            release=data["release"], site=data["site"], role=data["role"], note=data["note"], user=request.user
-        )
+        standard = _set_standard(request, form.cleaned_data["release"], form.cleaned_data)
+    except StandardExists as exc:
+        messages.error(request, f"{exc} Tick “Replace” to change it, or change it on the standards page.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            f"{standard.release.version} is now the standard for {standard.product.pid} ({standard.scope_text}).",
-        )
+        messages.success(request, _set_message(standard))
     return redirect(_next(request, "catalog:standard-list"))
 
 
@@ -97,8 +151,8 @@ def standard_create_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def standard_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a standard."""
-    standard = get_object_or_404(StandardRelease.objects.select_related("product", "release"), pk=pk)
-    text = f"{standard.product.pid} {standard.scope_text}"
+    standard = get_object_or_404(StandardRelease.objects.select_related("product", "family", "release"), pk=pk)
+    text = standard.scope_text
     standard_release_delete(standard=standard)
     messages.success(request, f"Standard removed for {text}.")
     return redirect(_next(request, "catalog:standard-list"))

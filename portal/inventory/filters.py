@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
 
-from portal.catalog.choices import FleetStatus
-from portal.catalog.selectors import status_q
+from portal.catalog.choices import Fit, FleetStatus
+from portal.catalog.selectors import fit_q, status_q
 from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
@@ -19,9 +19,12 @@ SORTS = (
     ("role", "role"),
     ("os_family", "os_family"),
     ("updated", "updated"),
+    ("recommendation__target_key", "target"),
 )
 SORT_LABELS = {"hostname": "Hostname", "pid": "PID", "current_release": "Release", "site": "Site", "role": "Role",
-               "os_family": "OS family"}  # fmt: skip
+               "os_family": "OS family", "target": "Target"}  # fmt: skip
+# Keys that may be NULL (no recommendation or no target): last whichever the direction.
+_NULLS_LAST = {"recommendation__target_key"}
 
 
 class HostnameTieBreakOrdering(django_filters.OrderingFilter):
@@ -31,10 +34,19 @@ class HostnameTieBreakOrdering(django_filters.OrderingFilter):
         fields = [self.get_ordering_value(v) for v in (value or []) if v]
         if not fields:
             return qs.order_by("hostname")
+        keys = [_order_by(field) for field in fields]
         if fields[-1].lstrip("-") == "hostname":
-            return qs.order_by(*fields)
+            return qs.order_by(*keys)
         # Same direction as the last key, so the (column, hostname) index can be read backwards for "-column".
-        return qs.order_by(*fields, "-hostname" if fields[-1].startswith("-") else "hostname")
+        return qs.order_by(*keys, "-hostname" if fields[-1].startswith("-") else "hostname")
+
+
+def _order_by(field: str) -> str | OrderBy:
+    """An ordering field as order_by takes it; the target's Cisco order key with devices without one last."""
+    name = field.lstrip("-")
+    if name not in _NULLS_LAST:
+        return field
+    return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
 
 
 class DeviceFilter(django_filters.FilterSet):
@@ -51,11 +63,14 @@ class DeviceFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")
     release = django_filters.CharFilter(method="by_release", label="Release")
     status = django_filters.ChoiceFilter(choices=FleetStatus.choices, method="by_status", label="Status")
+    fit = django_filters.ChoiceFilter(
+        choices=Fit.choices, field_name="recommendation__fit", label="Target fit", method="by_fit"
+    )
     ordering = HostnameTieBreakOrdering(fields=SORTS, label="Sort")
 
     class Meta:
         model = Device
-        fields = ["q", "pid", "serial", "os_family", "site", "role", "tag", "release", "status"]
+        fields = ["q", "pid", "serial", "os_family", "site", "role", "tag", "release", "status", "fit"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Hostnames containing the text. Only the hostname: its index holds every hostname in order, so the
@@ -83,3 +98,7 @@ class DeviceFilter(django_filters.FilterSet):
     def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A dashboard bucket."""
         return queryset.filter(status_q(value)) if value else queryset
+
+    def by_fit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Whether the target image fits the device's memory and flash (devices not computed yet: unknown)."""
+        return queryset.filter(fit_q(value)) if value else queryset

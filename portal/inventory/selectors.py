@@ -69,7 +69,8 @@ def device_detail(pk: int) -> Device:
             "recommendation",
             "recommendation__target_release",
             "recommendation__target_image",
-            "recommendation__standard",
+            "recommendation__standard__product",
+            "recommendation__standard__family",
             "recommendation__current",
         )
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.catalog.browser import device_release_context
-from portal.catalog.choices import FleetStatus
+from portal.catalog.choices import Fit, FleetStatus
 from portal.core.streaming import csv_stream
 from portal.inventory.choices import DeviceSource, OsFamily
 from portal.inventory.filters import SORT_LABELS, DeviceFilter
@@ -53,6 +53,7 @@ def device_list_view(request: HttpRequest) -> HttpResponse:
         # Selects written in the template: Django's widget templates cost more than the rest of the filter form.
         "os_families": OsFamily.choices,
         "statuses": FleetStatus.choices,
+        "fits": Fit.choices,
     }
     return render(request, "inventory/device_list.html", context)
 

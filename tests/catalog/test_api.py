@@ -58,7 +58,7 @@ def test_standards_crud_recomputes_recommendations(api_as, engineer, releases):
     api = api_as(engineer)
     created = api.post("/api/v1/catalog/standards/", {"release": releases["17.9.4"].pk, "role": "core"})
     assert created.status_code == 201, created.content
-    assert created.json()["scope_text"] == "role core" and created.json()["pid"] == "C9300-24P"
+    assert created.json()["scope_text"] == "C9300-24P, role core" and created.json()["pid"] == "C9300-24P"
     rec = api.get(f"/api/v1/devices/{device.pk}/recommendation/").json()
     assert rec["target_release"] == "17.9.4" and rec["reason"] == "standard"
     bad = api.post("/api/v1/catalog/standards/", {"release": releases["17.9.1"].pk})

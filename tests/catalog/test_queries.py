@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.catalog.models import ImageFamily
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.inventory.models import Device, Tag
 from tests.factories_inventory import DeviceFactory, ImageFactory, StandardReleaseFactory, catalog_of
@@ -18,6 +19,8 @@ PAGES = [
     "/devices/",
     "/devices/?status=upgrade_available&ordering=-current_release",
     "/devices/?q=sw&tag=t0",
+    "/devices/?ordering=-target&fit=unknown",
+    "/devices/?status=downgrade",
     "/devices/{device}/",
     "/devices/{device}/?all=on",
     "/catalog/",
@@ -37,7 +40,10 @@ API = [
     "/api/v1/catalog/releases/",
     "/api/v1/catalog/images/",
     "/api/v1/catalog/standards/",
+    "/api/v1/catalog/families/",
     "/api/v1/catalog/recommendations/",
+    "/api/v1/catalog/recommendations/?fit=unknown",
+    "/api/v1/devices/?ordering=target",
     "/api/v1/catalog/report/",
 ]
 
@@ -57,6 +63,10 @@ def _grow(scale: int) -> int:
         device.site = f"site{i % scale}"
         device.tags.add(tags[i % scale], tags[(i + 1) % scale])
     Device.objects.bulk_update(devices, ["site"])
+    recommendations_recompute()  # derives the image family every PID here shares (cat9k_iosxe)
+    family = ImageFamily.objects.get(key="cat9k_iosxe")
+    StandardReleaseFactory(release=releases["17.1.1"], product=None, family=family, role=f"r{scale}")
+    StandardReleaseFactory(release=releases["17.2.1"], product=None, family=family)  # devices of no PID standard
     recommendations_recompute()
     return devices[0].pk
 
@@ -121,5 +131,5 @@ def test_device_list_within_a_fixed_budget(client, engineer, django_assert_max_n
     with django_assert_max_num_queries(9):  # then the shared cache answers
         client.get("/dashboard/")
     client.get("/catalog/products/C9300-24P/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):  # + the PID's image families and their standards (release list)
         client.get("/catalog/products/C9300-24P/")

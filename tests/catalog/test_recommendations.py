@@ -113,7 +113,7 @@ def test_on_standard_and_downgrade_in_words():
     StandardReleaseFactory(release=releases["17.9.4a"])
     on = _rec(DeviceFactory(current_release="17.9.4a"))
     assert on.on_standard is True and on.reason == Reason.ON_STANDARD
-    assert on.reason_text == "Already on its standard release 17.9.4a (every device)."
+    assert on.reason_text == "Already on its standard release 17.9.4a (standard for C9300-24P)."
     above = _rec(DeviceFactory(current_release="17.12.4"))
     assert above.on_standard is False and above.upgrade_available is False
     assert "a downgrade" in above.reason_text

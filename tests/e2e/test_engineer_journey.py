@@ -77,7 +77,7 @@ def test_engineer_imports_refreshes_reads_releases_marks_a_standard(page, login,
     release.locator("button.mark-standard").click()
     page.wait_for_selector("text=is now the standard for C9300-24P")
     reason = page.locator("#recommendation-reason").inner_text()
-    assert reason == "The standard release for C9300-24P (every device) is 17.9.4a; running 17.3.8a: an upgrade."
+    assert reason == "The standard for C9300-24P is 17.9.4a; running 17.3.8a: an upgrade."
 
     # The dashboard changed: lon-acc-01 is on its standard, the two ber devices are not.
     page.goto("/dashboard/")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from portal.catalog.choices import Fit
 from portal.catalog.models import (
     CatalogRefresh,
     CatalogRefreshPair,
     Image,
+    ImageFamily,
     ImageStatus,
     Product,
     Recommendation,
@@ -143,9 +145,21 @@ class ReleaseSerializer(serializers.ModelSerializer):
 
 
 class StandardSerializer(serializers.ModelSerializer):
-    """A standard release: write ``release`` (id), ``site`` and ``role``; the PID follows from the release."""
+    """A standard release. Write ``release`` (id) and, for an image family's standard, ``family`` (its key, e.g.
+    ``cat9k_iosxe``: every PID shipping those image files gets its release of that version); ``site`` and
+    ``role`` narrow it. A second standard for the same scope is refused with 409 and the existing one's id."""
 
-    pid = serializers.CharField(source="product.pid", read_only=True)
+    pid = serializers.CharField(
+        source="product.pid", read_only=True, allow_null=True, default=None, help_text="Null for a family standard"
+    )
+    family = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=ImageFamily.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="An image family's key (GET /api/v1/catalog/families/); null or left out: the release's PID",
+    )
+    family_name = serializers.CharField(source="family.display", read_only=True, allow_null=True, default=None)
     version = serializers.CharField(source="release.version", read_only=True)
     release = serializers.PrimaryKeyRelatedField(queryset=Release.objects.select_related("product"))
     created_by = serializers.StringRelatedField()
@@ -155,6 +169,8 @@ class StandardSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "pid",
+            "family",
+            "family_name",
             "release",
             "version",
             "site",
@@ -166,7 +182,21 @@ class StandardSerializer(serializers.ModelSerializer):
             "updated",
         ]
         read_only_fields = ["scope_text", "created", "updated"]
-        validators = []  # the (product, site, role) scope is checked by the service
+        validators = []  # the scope is checked by the service
+
+
+class ImageFamilySerializer(serializers.ModelSerializer):
+    """An image family: the PIDs whose releases ship image files of one name stem, named as their series."""
+
+    display = serializers.CharField(read_only=True)
+    pids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImageFamily
+        fields = ["key", "name", "display", "pids"]
+
+    def get_pids(self, family: ImageFamily) -> list[str]:
+        return [product.pid for product in family.products.all()]
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -186,6 +216,15 @@ class RecommendationSerializer(serializers.ModelSerializer):
     target_image = serializers.CharField(source="target_image.name", read_only=True, allow_null=True, default=None)
     target_image_guid = serializers.CharField(source="target_image.guid", read_only=True, allow_null=True, default=None)
     standard_id = serializers.IntegerField(read_only=True, allow_null=True)
+    standard = serializers.CharField(
+        source="standard.scope_text", read_only=True, allow_null=True, default=None,
+        help_text='The scope of the standard that applies, e.g. "Catalyst 9300 family, site Munich"',
+    )  # fmt: skip
+    fit = serializers.ChoiceField(
+        choices=Fit.choices, read_only=True,
+        help_text="Whether the target image's minDram/minFlash fit the device's memory_mb/flash_mb",
+    )  # fmt: skip
+    fit_text = serializers.CharField(read_only=True, help_text="The fit verdict in words, with sizes")
 
     class Meta:
         model = Recommendation
@@ -202,10 +241,18 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "target_image",
             "target_image_guid",
             "standard_id",
+            "standard",
             "reason",
             "reason_text",
             "on_standard",
             "upgrade_available",
+            "downgrade",
+            "fit",
+            "fit_text",
+            "min_memory_mb",
+            "min_flash_mb",
+            "memory_short_mb",
+            "flash_short_mb",
             "running_deleted",
             "running_deferred",
             "psirt",

@@ -10,6 +10,7 @@ router.register("catalog/products", views.ProductViewSet, basename="api-product"
 router.register("catalog/releases", views.ReleaseViewSet, basename="api-release")
 router.register("catalog/images", views.ImageViewSet, basename="api-image")
 router.register("catalog/standards", views.StandardViewSet, basename="api-standard")
+router.register("catalog/families", views.ImageFamilyViewSet, basename="api-family")
 router.register("catalog/recommendations", views.RecommendationViewSet, basename="api-recommendation")
 router.register("catalog/refreshes", views.RefreshViewSet, basename="api-refresh")
 

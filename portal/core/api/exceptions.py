@@ -18,10 +18,13 @@ class ServiceError(exceptions.APIException):
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
 
-    def __init__(self, message: str, *, code: str, status_code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str, status_code: int | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(detail=message, code=code)
         if status_code is not None:
             self.status_code = status_code
+        self.extra = extra or {}  # more keys of the body, e.g. the id of the object a 409 conflicts with
 
 
 def _message(detail: Any) -> str:
@@ -72,6 +75,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
-        body = {"code": code, "message": _message(exc.detail)}
+        body = {"code": code, "message": _message(exc.detail), **getattr(exc, "extra", {})}
     response.data = body
     return response

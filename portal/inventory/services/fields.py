@@ -261,6 +261,12 @@ def _read(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
     return values, problems
 
 
+def device_values(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Some device columns read by their own rules, without an entry's cross-field checks: (values, problems).
+    For values matched against devices' (a standard's site and role), which must be written as a device's are."""
+    return _read(raw)
+
+
 def _release_family(values: Mapping[str, Any], existing: Mapping[str, Any], guess: str) -> str:
     """The OS family a release is read in: the one given, else the device's own, else the guess."""
     chosen = values.get("os_family") or existing.get("os_family") or OsFamily.OTHER

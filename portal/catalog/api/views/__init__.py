@@ -4,11 +4,12 @@ from portal.catalog.api.views.devices import DeviceRecommendationView, DeviceRel
 from portal.catalog.api.views.fleet import RecommendationViewSet, ReportView
 from portal.catalog.api.views.products import ImageViewSet, ProductViewSet, ReleaseViewSet
 from portal.catalog.api.views.refreshes import RefreshViewSet
-from portal.catalog.api.views.standards import StandardViewSet
+from portal.catalog.api.views.standards import ImageFamilyViewSet, StandardViewSet
 
 __all__ = [
     "DeviceRecommendationView",
     "DeviceReleasesView",
+    "ImageFamilyViewSet",
     "ImageViewSet",
     "ProductViewSet",
     "RecommendationViewSet",

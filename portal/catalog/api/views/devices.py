@@ -36,7 +36,10 @@ class DeviceRecommendationView(APIView):
 
     def get(self, request: Request, pk: int) -> Response:
         rec = get_object_or_404(
-            Recommendation.objects.select_related("device", "target_release", "target_image"), device_id=pk
+            Recommendation.objects.select_related(
+                "device", "target_release", "target_image", "standard__product", "standard__family"
+            ),
+            device_id=pk,
         )
         return Response(RecommendationSerializer(rec).data)
 

@@ -42,13 +42,19 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        return Recommendation.objects.select_related("device", "target_release", "target_image")
+        return Recommendation.objects.select_related(
+            "device", "target_release", "target_image", "standard__product", "standard__family"
+        )
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # Paged from the device side: the hostname index gives the order and the page without sorting a join.
         devices = DeviceFilter(request.query_params, queryset=Device.objects.all()).qs
         devices = devices.filter(recommendation__isnull=False).select_related(
-            "recommendation", "recommendation__target_release", "recommendation__target_image"
+            "recommendation",
+            "recommendation__target_release",
+            "recommendation__target_image",
+            "recommendation__standard__product",
+            "recommendation__standard__family",
         )
         page = self.paginate_queryset(CachedCount(devices, request.query_params.dict(), scope="recommendations"))
         return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)

@@ -106,7 +106,10 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
             Release.objects.select_related("product", "software_type")
             .prefetch_related(
                 Prefetch("images", queryset=Image.objects.order_by("is_related", "name")),
-                Prefetch("standards", queryset=StandardRelease.objects.order_by("site", "role")),
+                Prefetch(
+                    "standards",
+                    queryset=StandardRelease.objects.select_related("product", "family").order_by("site", "role"),
+                ),
             )
             .order_by("product__pid", "-sort_key", "id")
         )

@@ -8,7 +8,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from portal.catalog.models import Image, ImageStatus, Product, Release, StandardRelease
+from portal.catalog.models import (
+    Image,
+    ImageFamily,
+    ImageStatus,
+    Product,
+    Release,
+    StandardRelease,
+    family_display,
+    standard_precedence,
+    standard_scope_text,
+)
+from portal.catalog.services.families import family_key
+from portal.cisco.sizes import megabytes
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,7 @@ class ReleaseInfo:
 
 @dataclass(frozen=True)
 class ImageInfo:
-    """The columns of an image the computation needs."""
+    """The columns of an image the computation needs (minimums in MB, None when not published)."""
 
     id: int
     release_id: int
@@ -37,27 +49,34 @@ class ImageInfo:
     is_deleted: bool
     deferred: bool
     psirt: bool
+    min_memory_mb: int | None = None
+    min_flash_mb: int | None = None
 
 
 @dataclass(frozen=True)
 class StandardInfo:
-    """A standard release's scope and target."""
+    """A standard's scope and the release it names: for a family standard, one member's release, whose software
+    type and version every member PID looks up among its own releases."""
 
     id: int
     site: str
     role: str
     release_id: int
+    software_type_id: int
+    sort_key: str
+    version: str
+    target: str  # the PID, or the family's name ("Catalyst 9300 family")
+    family_key: str = ""  # empty for a PID standard
 
     @property
-    def specificity(self) -> int:
-        """Site and role 3, site 2, role 1, neither 0 (the most specific standard applies)."""
-        return 2 * bool(self.site) + bool(self.role)
+    def precedence(self) -> tuple[bool, bool, bool]:
+        """How it ranks among the standards matching a device (higher wins)."""
+        return standard_precedence(is_family=bool(self.family_key), site=self.site, role=self.role)
 
     @property
     def scope(self) -> str:
-        """The scope in words."""
-        parts = [f"site {self.site}" if self.site else "", f"role {self.role}" if self.role else ""]
-        return " and ".join(p for p in parts if p) or "every device"
+        """The scope in words: "Catalyst 9300 family, site Munich"."""
+        return standard_scope_text(self.target, self.site, self.role)
 
 
 @dataclass
@@ -65,28 +84,37 @@ class ProductCatalog:
     """What the database holds for one PID, loaded once per recomputation."""
 
     pid: str
+    product_id: int = 0
     releases: list[ReleaseInfo] = field(default_factory=list)  # in Cisco order
     images: dict[int, list[ImageInfo]] = field(default_factory=lambda: defaultdict(list))
     images_by_name: dict[str, ImageInfo] = field(default_factory=dict)
     standards: list[StandardInfo] = field(default_factory=list)
     by_id: dict[int, ReleaseInfo] = field(default_factory=dict)
+    by_key: dict[tuple[int, str], ReleaseInfo] = field(default_factory=dict)
 
     def add_release(self, info: ReleaseInfo) -> None:
         """Append a release (callers add them in Cisco order)."""
         self.releases.append(info)
         self.by_id[info.id] = info
+        self.by_key.setdefault((info.software_type_id, info.sort_key), info)
 
     def release(self, release_id: int) -> ReleaseInfo | None:
         """A release by id."""
         return self.by_id.get(release_id)
 
+    def release_like(self, software_type_id: int, sort_key: str) -> ReleaseInfo | None:
+        """This PID's release of that software type and version (what a family standard means for it)."""
+        return self.by_key.get((software_type_id, sort_key))
+
+    def family_keys(self) -> set[str]:
+        """The image families this PID belongs to: the name stems of its main (not related) images."""
+        return {family_key(i.name) for images in self.images.values() for i in images if not i.is_related}
+
 
 def load_catalogs(pids: set[str]) -> dict[str, ProductCatalog]:
-    """The releases (in Cisco order), images and standards of the PIDs, keyed by PID (four queries)."""
-    catalogs: dict[str, ProductCatalog] = {}
+    """The releases (in Cisco order), images and PID standards of the PIDs, keyed by PID (four queries)."""
     product_pids = dict(Product.objects.filter(pid__in=pids).values_list("id", "pid"))
-    for pid in product_pids.values():
-        catalogs[pid] = ProductCatalog(pid)
+    catalogs = {pid: ProductCatalog(pid, product_id) for product_id, pid in product_pids.items()}
     release_product: dict[int, str] = {}
     rows = (
         Release.objects.filter(product_id__in=product_pids)
@@ -110,19 +138,51 @@ def load_catalogs(pids: set[str]) -> dict[str, ProductCatalog]:
         info = ReleaseInfo(rid, type_id, type_name, version, key, suggested, deleted, deferred, psirt)
         catalogs[product_pids[product_id]].add_release(info)
         release_product[rid] = product_pids[product_id]
-    images = Image.objects.filter(release__product_id__in=product_pids).order_by("name", "id")
-    fields = ("id", "release_id", "name", "is_related", "is_deleted", "deferral_notice", "psirt")
-    for iid, rid, name, related, deleted, deferral, psirt in images.values_list(*fields).iterator(chunk_size=5000):
-        info = ImageInfo(iid, rid, name, related, deleted, bool(deferral), psirt)
+    _load_images(catalogs, release_product)
+    standards = StandardRelease.objects.filter(product_id__in=product_pids).values_list(
+        "id", "product_id", "site", "role", "release_id", "release__software_type_id", "release__sort_key",
+        "release__version",
+    )  # fmt: skip
+    for sid, product_id, site, role, release_id, type_id, key, version in standards:
+        pid = product_pids[product_id]
+        catalogs[pid].standards.append(StandardInfo(sid, site, role, release_id, type_id, key, version, pid))
+    return catalogs
+
+
+def _load_images(catalogs: dict[str, ProductCatalog], release_product: dict[int, str]) -> None:
+    product_ids = [catalog.product_id for catalog in catalogs.values()]
+    images = Image.objects.filter(release__product_id__in=product_ids).order_by("name", "id")
+    fields = ("id", "release_id", "name", "is_related", "is_deleted", "deferral_notice", "psirt", "min_dram",
+              "min_flash")  # fmt: skip
+    parsed: dict[str, int | None] = {}  # a few distinct texts ("8192", "16384") across thousands of images
+    for iid, rid, name, related, deleted, deferral, psirt, dram, flash in images.values_list(*fields).iterator(
+        chunk_size=5000
+    ):
+        memory = parsed[dram] if dram in parsed else parsed.setdefault(dram, megabytes(dram))
+        storage = parsed[flash] if flash in parsed else parsed.setdefault(flash, megabytes(flash))
+        info = ImageInfo(iid, rid, name, related, deleted, bool(deferral), psirt, memory, storage)
         catalog = catalogs[release_product[rid]]
         catalog.images[rid].append(info)
         catalog.images_by_name.setdefault(name, info)
-    standards = StandardRelease.objects.filter(product_id__in=product_pids).values_list(
-        "id", "product_id", "site", "role", "release_id"
-    )
-    for sid, product_id, site, role, release_id in standards:
-        catalogs[product_pids[product_id]].standards.append(StandardInfo(sid, site, role, release_id))
-    return catalogs
+
+
+def load_family_standards(catalogs: dict[str, ProductCatalog]) -> None:
+    """Add to each PID's standards those of the image families it belongs to (two queries)."""
+    by_product = {catalog.product_id: catalog for catalog in catalogs.values()}
+    members = ImageFamily.products.through.objects.filter(product_id__in=list(by_product))
+    families: dict[int, list[ProductCatalog]] = defaultdict(list)
+    for product_id, family_id in members.values_list("product_id", "imagefamily_id"):
+        families[family_id].append(by_product[product_id])
+    if not families:
+        return
+    standards = StandardRelease.objects.filter(family_id__in=list(families)).values_list(
+        "id", "family_id", "family__key", "family__name", "site", "role", "release_id", "release__software_type_id",
+        "release__sort_key", "release__version",
+    )  # fmt: skip
+    for sid, family_id, key, name, site, role, release_id, type_id, sort_key, version in standards:
+        info = StandardInfo(sid, site, role, release_id, type_id, sort_key, version, family_display(name, key), key)
+        for catalog in families[family_id]:
+            catalog.standards.append(info)
 
 
 def load_statuses(names: set[str]) -> dict[str, tuple[bool, bool]]:

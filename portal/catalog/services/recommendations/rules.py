@@ -1,12 +1,23 @@
 """The rules: a device's target release (its standard, else the newest suggested release above the current one,
-else the latest), the reason in words, and the flags the dashboard counts. Pure functions of loaded values."""
+else the latest), the reason in words, whether the target image fits, and the flags the dashboard counts. Pure
+functions of loaded values.
+
+Standards: of those whose scope matches the device (its PID, or an image family its PID belongs to; the site and
+role when they name one) and whose software type is the one the device's upgrades come from, the one of highest
+precedence applies (portal.catalog.models.standard_precedence: PID+site+role > PID+site > PID+role > PID >
+family+site+role > family+site > family+role > family). Equal family standards (a PID in two families of one
+software type, nxos and nxos64-cs) prefer the family of the image the device runs, then the older standard. A
+family standard whose version this PID does not have is passed over, and the reason says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from portal.catalog.choices import Reason
+from portal.catalog.choices import Fit, Reason
+from portal.catalog.fit import FitResult, fit_of, fit_text
+from portal.catalog.services.families import family_key
 from portal.catalog.services.recommendations.loading import ImageInfo, ProductCatalog, ReleaseInfo, StandardInfo
 from portal.inventory.choices import OsFamily
 
@@ -32,6 +43,8 @@ class Profile:
     site: str
     role: str
     os_family: str
+    memory_mb: int | None = None
+    flash_mb: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,11 +62,40 @@ class Outcome:
     running_deleted: bool = False
     running_deferred: bool = False
     psirt: bool = False
+    downgrade: bool = False
+    target_key: str | None = None
+    fit: FitResult = FitResult()
 
 
-def _standard_for(catalog: ProductCatalog, site: str, role: str) -> StandardInfo | None:
-    fitting = [s for s in catalog.standards if s.site in ("", site) and s.role in ("", role)]
-    return max(fitting, key=lambda s: s.specificity, default=None)
+@dataclass(frozen=True)
+class StandardChoice:
+    """The standard that applies (with this PID's release of it), and family standards passed over."""
+
+    standard: StandardInfo | None = None
+    release: ReleaseInfo | None = None
+    unavailable: tuple[StandardInfo, ...] = ()
+
+
+def _standard_for(catalog: ProductCatalog, profile: Profile, type_id: int | None) -> StandardChoice:
+    running_family = family_key(profile.running_image) if profile.running_image else ""
+    matching = [
+        s
+        for s in catalog.standards
+        if s.site in ("", profile.site)
+        and s.role in ("", profile.role)
+        and (type_id is None or s.software_type_id == type_id)
+    ]
+    matching.sort(key=lambda s: (s.precedence, s.family_key == running_family, -s.id), reverse=True)
+    passed: list[StandardInfo] = []
+    for standard in matching:
+        if standard.family_key:
+            release = catalog.release_like(standard.software_type_id, standard.sort_key)
+        else:
+            release = catalog.release(standard.release_id)
+        if release is not None:
+            return StandardChoice(standard, release, tuple(passed))
+        passed.append(standard)
+    return StandardChoice(unavailable=tuple(passed))
 
 
 _AUXILIARY = ("EPLD", "ROMMON", "DEVICE MANAGER", "FIRMWARE", "SMU", "BOOT")
@@ -136,6 +178,23 @@ def _pick_target(candidates: list[ReleaseInfo], profile: Profile) -> tuple[Relea
     return current, Reason.UP_TO_DATE, f"Already on the latest release ({cur})."
 
 
+def _standard_words(choice: StandardChoice, profile: Profile) -> tuple[str, str]:
+    standard, target = choice.standard, choice.release
+    if target.sort_key == profile.release_key:
+        return Reason.ON_STANDARD, f"Already on its standard release {target.version} (standard for {standard.scope})."
+    direction = "an upgrade" if target.sort_key > profile.release_key else "a downgrade"
+    text = (
+        f"The standard for {standard.scope} is {target.version}; "
+        f"running {profile.current_release or 'an unknown release'}: {direction}."
+    )
+    return Reason.STANDARD, text
+
+
+def _passed_over(choice: StandardChoice, pid: str) -> str:
+    return " ".join(f"(The standard for {s.scope}, {s.version}, is not published for {pid}.)" for s in
+                    choice.unavailable)  # fmt: skip
+
+
 def recommend(catalog: ProductCatalog | None, profile: Profile, statuses: dict[str, tuple[bool, bool]]) -> Outcome:
     """The recommendation for one device profile (pure: the catalog is already loaded)."""
     if catalog is None or not catalog.releases:
@@ -148,24 +207,26 @@ def recommend(catalog: ProductCatalog | None, profile: Profile, statuses: dict[s
     candidates = [r for r in catalog.releases if type_id is None or r.software_type_id == type_id]
     deleted, deferred, psirt = _running_flags(catalog, profile, current, statuses)
     flags = {"running_deleted": deleted, "running_deferred": deferred, "psirt": psirt}
-    standard = _standard_for(catalog, profile.site, profile.role)
-    standard_release = catalog.release(standard.release_id) if standard else None
-    if standard and standard_release:
-        target, standard_id = standard_release, standard.id
-        on_standard = target.sort_key == profile.release_key
-        if on_standard:
-            reason, text = Reason.ON_STANDARD, f"Already on its standard release {target.version} ({standard.scope})."
-        else:
-            direction = "an upgrade" if target.sort_key > profile.release_key else "a downgrade"
-            reason = Reason.STANDARD
-            text = (
-                f"The standard release for {profile.pid} ({standard.scope}) is {target.version}; "
-                f"running {profile.current_release or 'an unknown release'}: {direction}."
-            )
+    choice = _standard_for(catalog, profile, type_id)
+    if choice.standard is not None:
+        target, standard_id = choice.release, choice.standard.id
+        reason, text = _standard_words(choice, profile)
     else:
         target, reason, text = _pick_target(candidates, profile)
-        standard_id, on_standard = None, False
+        standard_id = None
     image = target_image_for(catalog.images.get(target.id, ()), profile.running_image) if target else None
+    running = bool(target and target.sort_key == profile.release_key)
+    fit = fit_of(
+        min_memory_mb=image.min_memory_mb if image else None,
+        min_flash_mb=image.min_flash_mb if image else None,
+        memory_mb=profile.memory_mb,
+        flash_mb=profile.flash_mb,
+        running=running,
+    )
+    if fit.fit == Fit.TOO_SMALL:
+        text = f"{text} {fit_text(fit, memory_mb=profile.memory_mb, flash_mb=profile.flash_mb)}"
+    if choice.unavailable:
+        text = f"{text} {_passed_over(choice, profile.pid)}"
     return Outcome(
         reason=reason,
         reason_text=text[:300],
@@ -173,7 +234,10 @@ def recommend(catalog: ProductCatalog | None, profile: Profile, statuses: dict[s
         target_release_id=target.id if target else None,
         target_image_id=image.id if image else None,
         standard_id=standard_id,
-        on_standard=on_standard,
+        on_standard=reason == Reason.ON_STANDARD,
         upgrade_available=bool(target and target.sort_key > profile.release_key),
+        downgrade=bool(target and profile.release_key and target.sort_key < profile.release_key),
+        target_key=target.sort_key if target else None,
+        fit=fit,
         **flags,
     )

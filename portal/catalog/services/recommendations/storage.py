@@ -12,7 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.catalog.models import Recommendation
-from portal.catalog.services.recommendations.loading import ProductCatalog, load_catalogs, load_statuses
+from portal.catalog.services.families import image_families_sync, image_families_sync_pids
+from portal.catalog.services.recommendations.loading import (
+    ProductCatalog,
+    load_catalogs,
+    load_family_standards,
+    load_statuses,
+)
 from portal.catalog.services.recommendations.rules import Outcome, Profile, recommend
 from portal.catalog.summary import fleet_changed
 from portal.inventory.models import Device
@@ -21,7 +27,8 @@ CHUNK = 5000
 
 
 def _device_rows(devices) -> Iterator[list[tuple]]:
-    fields = ("id", "pid", "current_release", "release_key", "running_image", "site", "role", "os_family")
+    fields = ("id", "pid", "current_release", "release_key", "running_image", "site", "role", "os_family", "memory_mb",
+              "flash_mb")  # fmt: skip
     last_id = 0
     while True:
         # Keyset pagination: steady cost per chunk however large the inventory is.
@@ -46,6 +53,8 @@ def _memo_key(catalog: ProductCatalog | None, profile: Profile) -> tuple:
         profile.os_family,
         site,
         role,
+        profile.memory_mb,
+        profile.flash_mb,
     )
 
 
@@ -58,6 +67,13 @@ def recommendations_recompute(*, device_ids: Iterable[int] | None = None, pids: 
         devices = devices.filter(pid__in=list(pids))
     scope_pids = set(devices.values_list("pid", flat=True).distinct().order_by())
     catalogs = load_catalogs(scope_pids)
+    # Over whole PIDs (after a refresh, a standard change), their image families follow the catalog first; over
+    # the whole fleet, those of every PID in the catalog (a family standard may be set from a PID with no devices).
+    if device_ids is None and pids is None:
+        image_families_sync_pids()
+    elif device_ids is None:
+        image_families_sync(keys_by_product={c.product_id: c.family_keys() for c in catalogs.values()})
+    load_family_standards(catalogs)
     statuses = load_statuses(set(devices.values_list("running_image", flat=True).distinct().order_by()))
     memo: dict[tuple, tuple] = {}
     now = timezone.now()
@@ -90,6 +106,13 @@ _COLUMNS = (
     "running_deleted",
     "running_deferred",
     "psirt",
+    "downgrade",
+    "target_key",
+    "fit",
+    "min_memory_mb",
+    "min_flash_mb",
+    "memory_short_mb",
+    "flash_short_mb",
     "computed_at",
 )
 
@@ -108,6 +131,13 @@ def _values(outcome: Outcome, now) -> tuple:
         outcome.running_deleted,
         outcome.running_deferred,
         outcome.psirt,
+        outcome.downgrade,
+        outcome.target_key,
+        outcome.fit.fit,
+        outcome.fit.min_memory_mb,
+        outcome.fit.min_flash_mb,
+        outcome.fit.memory_short_mb,
+        outcome.fit.flash_short_mb,
         computed_at,
     )
 
