@@ -51,14 +51,9 @@ def test_the_token_endpoint_is_oauth_in_both(gateway):
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
-def test_the_start_line_names_the_gateway_and_strictness(simulator_factory):
-    from tests.fixtures.simulator import start_simulator
-
-    process = start_simulator(SAMPLE_CATALOG, "--gateway", "modern", "--strict")
-    try:
-        assert process.url.startswith("http://127.0.0.1:")
-        answer = requests.get(f"{process.url}/software/v4.0/compliance/eula", timeout=10)
-        assert answer.status_code == 401
-    finally:
-        process.stop()
-        process.log_path.unlink(missing_ok=True)
+def test_the_two_options_combine(simulator_factory):
+    sim = simulator_factory(SAMPLE_CATALOG, "--qps", FAST_QPS, "--gateway", "modern", "--strict")
+    sim.reset()
+    assert requests.get(sim.api_url("compliance/eula"), timeout=10).status_code == 401
+    refused = sim.post("metadata/images", {"imagenames": ["sim-plain.bin"]})
+    assert refused.status_code == 400 and "spells it imageNames" in refused.json()["detail"]
