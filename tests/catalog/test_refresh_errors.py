@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from portal.catalog.choices import PairState, RefreshState, RefreshTrigger
-from portal.catalog.models import CatalogRefresh
+from portal.catalog.models import CatalogRefresh, Image
 from portal.catalog.services.refresh import catalog_refresh_run_inline, catalog_refresh_start
 from tests.factories_inventory import DeviceFactory
 from tests.fixtures.upstream import aim_settings, upstream_env
@@ -166,3 +166,44 @@ def test_every_answer_counts_as_a_call_retries_included(upstream):
     statuses = [entry["status"] for entry in upstream.sim.log() if entry["path"] == PIDRELEASE]
     assert statuses == [503, 503, 200]  # the client retried the two maintenance answers
     assert refresh.calls == refresh.pairs.get().calls == 3
+
+
+def test_hostile_upstream_text_is_stored_plain_and_shown_escaped(one_call_a_day, api_as, engineer, client):
+    one_call_a_day.hostile(errors=True, exceptions=True)
+    DeviceFactory(pid="DS-C9148S-K9", current_release="3.2(1)")  # the day's one call: an image exception, hostile
+    DeviceFactory(pid="WS-C2960X-48FPD-L", current_release="15.2(2)E")  # refused, with a hostile error message
+    refresh = _run()
+
+    pair = refresh.pairs.get(state=PairState.FAILED)
+    assert "too many times" in pair.error_message
+    for bad in ("<script", "<img", "\x00", "\x1b", "javascript:"):
+        assert bad not in pair.error_message
+    images = Image.objects.filter(release__product__pid="DS-C9148S-K9")
+    stored = [e["message"] for image in images for e in image.exceptions]
+    assert stored and all("\x00" not in message and "\x1b" not in message for message in stored)
+    client.force_login(engineer)
+    page = client.get(f"/catalog/refresh/{refresh.pk}/").content.decode()
+    for tag in ("<script>alert", "<img src=x", "<iframe", '<a href="javascript'):
+        assert tag not in page  # upstream markup never reaches the page as markup
+    body = api_as(engineer).get(f"/api/v1/catalog/refreshes/{refresh.pk}/").json()
+    assert body["failed_pairs"][0]["error_message"] == pair.error_message
+
+
+def test_a_crash_in_depot_fails_the_pairs_and_closes_the_refresh(upstream, monkeypatch):
+    from portal.catalog.services import refresh_run
+
+    DeviceFactory(pid="C9300-24P", current_release="17.3.8a")
+    DeviceFactory(pid="C9300-24P", current_release="17.9.3")  # would ask by itself
+    DeviceFactory(pid="C9200-24P", current_release="17.3.8a")
+
+    def crash(**kwargs):
+        raise ZeroDivisionError("injected")
+
+    monkeypatch.setattr(refresh_run, "catalog_records_store", crash)
+    refresh = _run()
+
+    assert refresh.state == RefreshState.DONE_WITH_ERRORS  # closed: nothing left claimed
+    assert refresh.pairs_done == 3 and refresh.pairs_failed == 3
+    for pair in refresh.pairs.all():
+        assert pair.state == PairState.FAILED and pair.error_code == "internal_error"
+        assert "ZeroDivisionError" in pair.error_message and "injected" not in pair.error_message

@@ -42,6 +42,8 @@ PER_PAGE = 25  # the spec's maximum: fewest calls
 PAIR_LEASE = dt.timedelta(minutes=15)
 PID_UNKNOWN = "NO_DATA_FOUND_FOR_PID"
 PIDRELEASE_PATH = "/metadata/pidrelease"
+MESSAGE_LIMIT = 2000  # characters of an upstream message kept on a pair
+INTERNAL = "internal_error"  # the code of a pair Depot itself failed on
 
 
 @dataclass
@@ -178,7 +180,7 @@ def _error_fields(error: AsdError | None) -> dict[str, object]:
     # The client's messages are redacted (no secrets, no query strings); markup from the upstream is dropped.
     return {
         "error_code": text_clean(error.code or type(error).__name__)[:64],
-        "error_message": text_clean(plain_text(error.message)),
+        "error_message": text_clean(plain_text(error.message))[:MESSAGE_LIMIT],
         "http_status": error.http_status,
     }
 
@@ -193,7 +195,9 @@ def _record(pair: CatalogRefreshPair, outcome: Outcome) -> None:
         **_error_fields(outcome.error),
     )
     if outcome.state == PairState.FAILED and outcome.answered_by is None:
-        logger.warning("catalog refresh: %s %s failed: %s", pair.pid, pair.current_release, outcome.error)
+        # Upstream text in a log line: as plain text, so it cannot forge lines or hide behind control characters.
+        reason = plain_text(str(outcome.error))
+        logger.warning("catalog refresh: %s %s failed: %s", plain_text(pair.pid), pair.current_release, reason)
 
 
 def catalog_refresh_pid_run(*, pair_ids: list[int]) -> dict[int, Outcome]:
@@ -201,30 +205,52 @@ def catalog_refresh_pid_run(*, pair_ids: list[int]) -> dict[int, Outcome]:
 
     The lowest release asks; the others are answered by it or ask by themselves. The refresh's counters move as
     pairs finish, so the progress bar follows; announcing what changed for engineers waits until every page of
-    the PID is stored."""
+    the PID is stored. Should Depot itself fail on the way (a bug, a database refusal), the pairs not finished yet
+    fail with that reason instead of staying claimed, so the refresh still closes."""
     claimed = [pair for pair in map(_claim, pair_ids) if pair is not None]
+    outcomes: dict[int, Outcome] = {}
     if not claimed:
-        return {}
-    lead, *others = sorted(claimed, key=lambda p: parse_version(p.current_release).key)
+        return outcomes
     changes: list[Change] = []
+    try:
+        _run_pid(sorted(claimed, key=lambda p: parse_version(p.current_release).key), outcomes, changes)
+    except Exception as exc:
+        logger.exception("catalog refresh: Depot failed on the pairs of %s", plain_text(claimed[0].pid))
+        reason = f"Depot could not finish this pair ({type(exc).__name__}); see the worker's log"
+        error = AsdError(reason, code=INTERNAL)
+        running = set(
+            CatalogRefreshPair.objects.filter(pk__in=pair_ids, state=PairState.RUNNING).values_list("pk", flat=True)
+        )
+        left = [pair for pair in claimed if pair.pk in running]  # what this run claimed and did not finish
+        outcomes.update({pair.pk: Outcome(PairState.FAILED, error=error) for pair in left})
+        _finish(left, outcomes)
+    catalog_changes_announce(changes=changes)
+    return outcomes
+
+
+def _run_pid(pairs: list[CatalogRefreshPair], outcomes: dict[int, Outcome], changes: list[Change]) -> None:
+    """Walk the lowest pair, answer the others from it or let them ask; ``outcomes`` holds each pair once finished."""
+    lead, *others = pairs
     answer = _walk(lead, changes)
-    outcomes = {lead.pk: _own(answer)}
+    done = {lead.pk: _own(answer)}
     asking: list[CatalogRefreshPair] = []
     for pair in others:
         shared = _shared(lead, answer, pair)
         if shared is None:
             asking.append(pair)
         else:
-            outcomes[pair.pk] = shared
-    _finish([p for p in claimed if p.pk in outcomes], outcomes)
+            done[pair.pk] = shared
+    _finish([p for p in pairs if p.pk in done], done)
+    outcomes.update(done)
     for pair in asking:
-        outcomes[pair.pk] = _own(_walk(pair, changes))
-        _finish([pair], outcomes)
-    catalog_changes_announce(changes=changes)
-    return outcomes
+        own = {pair.pk: _own(_walk(pair, changes))}
+        _finish([pair], own)
+        outcomes.update(own)
 
 
 def _finish(pairs: list[CatalogRefreshPair], outcomes: dict[int, Outcome]) -> None:
+    if not pairs:
+        return
     for pair in pairs:
         _record(pair, outcomes[pair.pk])
     _count(pairs[0].refresh_id, [outcomes[pair.pk] for pair in pairs])

@@ -1,10 +1,15 @@
-"""Turn the client's typed release records into catalog rows (upserts, never one query per row)."""
+"""Turn the client's typed release records into catalog rows (upserts, never one query per row).
+
+Upstream text is untrusted: every string of a record loses its control characters (NUL included, which
+PostgreSQL refuses in text and JSON) before it reaches a row; markup is dealt with when text is shown."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -14,6 +19,7 @@ from portal.catalog.services.changes import Change, known_products, release_chan
 from portal.cisco.payloads import Doc, ReleaseRecord
 from portal.cisco.payloads import Image as ImagePayload
 from portal.cisco.versionkey import release_sort_key
+from portal.core.sanitise import upstream_str
 
 # SQLite allows 999 variables per statement in old builds; rows of ~25 columns stay well under it in these batches.
 BATCH = 30
@@ -66,6 +72,18 @@ class StoreResult:
     images: int
     release_ids: tuple[int, ...]
     changes: tuple[Change, ...] = field(default=())
+
+
+def _clean(value: Any) -> Any:
+    """A payload value with every string (nested records, images, docs, exceptions included) cleaned."""
+    if type(value) is str:  # exactly str: enums that are strings keep their type
+        return upstream_str(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        return dataclasses.replace(value, **{name: _clean(getattr(value, name)) for name in fields})
+    return value
 
 
 def _docs(docs: Sequence[Doc]) -> list[dict[str, str]]:
@@ -193,7 +211,7 @@ def catalog_records_store(*, records: Sequence[ReleaseRecord], fetched_at: dt.da
 
     The result names what changed for engineers (:mod:`portal.catalog.services.changes`); callers announce it
     once per PID when their whole walk is stored."""
-    records = [r for r in records if r.pid and r.version]
+    records = [_clean(r) for r in records if r.pid and r.version]
     if not records:
         return StoreResult(0, 0, 0, ())
     known = known_products(pids={r.pid for r in records})
