@@ -201,3 +201,12 @@ def test_the_target_column_sorts_in_cisco_order(client, engineer, api_as):
     assert '<a href="?ordering=-target">Target</a> ▲' in client.get("/devices/?ordering=target").content.decode()
     api = api_as(engineer).get("/api/v1/devices/?ordering=-target").json()["results"]
     assert [d["hostname"] for d in api] == ["a-twelve", "b-nine", "c-sixteen", "d-none"]
+
+
+def test_release_list_writes_minimums_with_units(releases, client, engineer):
+    Image.objects.filter(release=releases["17.9.4a"]).update(min_dram="see notes")
+    client.force_login(engineer)
+    page = client.get("/catalog/products/C9300-24P/?all=on").content.decode()
+    assert "DRAM ≥ 8 GB · flash ≥ 16 GB" in page  # 17.12.4: "8192", "16384"
+    assert "DRAM ≥ 4 GB · flash ≥ 8 GB" in page  # 17.3.8a: "4 GB", "8192 MB"
+    assert "DRAM ≥ see notes" in page  # not a figure: as the upstream wrote it

@@ -52,9 +52,9 @@ def _scope(*, release: Release, family: ImageFamily | None, site: str, role: str
 
 def standard_pids(standard: StandardRelease) -> list[str]:
     """The PIDs whose devices a standard can cover: its PID, or its family's members."""
-    if standard.family_id is None:
-        return [standard.product.pid]
-    return list(standard.family.products.values_list("pid", flat=True))
+    if standard.family is not None:
+        return list(standard.family.products.values_list("pid", flat=True))
+    return [standard.product.pid] if standard.product is not None else []
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def standard_release_set(
     changes (and its note, when one is given)."""
     _usable(release, family)
     site, role = _scope_values(site, role)
-    existing = _scope(release=release, family=family, site=site, role=role).select_for_update().first()
+    existing = _scope(release=release, family=family, site=site, role=role).select_for_update(of=("self",)).first()
     if existing is not None:
         if not replace:
             raise StandardExists(existing)
@@ -99,7 +99,7 @@ def _create(
                 site=site,
                 role=role,
                 note=_clean_note(note),
-                created_by=user if user is not None and user.is_authenticated else None,
+                created_by_id=user.pk if user is not None and user.is_authenticated else None,
             )
     except IntegrityError:
         # Another request created the same scope between our read and our write: it was first.

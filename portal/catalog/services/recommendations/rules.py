@@ -22,7 +22,7 @@ from portal.catalog.services.recommendations.loading import ImageInfo, ProductCa
 from portal.inventory.choices import OsFamily
 
 # Words that name an OS family inside upstream software type names ("IOS XE Software", "NX-OS System Software").
-_TYPE_WORDS = {
+_TYPE_WORDS: dict[str, str] = {
     OsFamily.IOS: "IOS SOFTWARE",
     OsFamily.IOS_XE: "IOS XE",
     OsFamily.NX_OS: "NX-OS",
@@ -178,8 +178,7 @@ def _pick_target(candidates: list[ReleaseInfo], profile: Profile) -> tuple[Relea
     return current, Reason.UP_TO_DATE, f"Already on the latest release ({cur})."
 
 
-def _standard_words(choice: StandardChoice, profile: Profile) -> tuple[str, str]:
-    standard, target = choice.standard, choice.release
+def _standard_words(standard: StandardInfo, target: ReleaseInfo, profile: Profile) -> tuple[str, str]:
     if target.sort_key == profile.release_key:
         return Reason.ON_STANDARD, f"Already on its standard release {target.version} (standard for {standard.scope})."
     direction = "an upgrade" if target.sort_key > profile.release_key else "a downgrade"
@@ -208,9 +207,10 @@ def recommend(catalog: ProductCatalog | None, profile: Profile, statuses: dict[s
     deleted, deferred, psirt = _running_flags(catalog, profile, current, statuses)
     flags = {"running_deleted": deleted, "running_deferred": deferred, "psirt": psirt}
     choice = _standard_for(catalog, profile, type_id)
-    if choice.standard is not None:
+    target: ReleaseInfo | None
+    if choice.standard is not None and choice.release is not None:
         target, standard_id = choice.release, choice.standard.id
-        reason, text = _standard_words(choice, profile)
+        reason, text = _standard_words(choice.standard, choice.release, profile)
     else:
         target, reason, text = _pick_target(candidates, profile)
         standard_id = None
