@@ -210,3 +210,12 @@ def test_release_list_writes_minimums_with_units(releases, client, engineer):
     assert "DRAM ≥ 8 GB · flash ≥ 16 GB" in page  # 17.12.4: "8192", "16384"
     assert "DRAM ≥ 4 GB · flash ≥ 8 GB" in page  # 17.3.8a: "4 GB", "8192 MB"
     assert "DRAM ≥ see notes" in page  # not a figure: as the upstream wrote it
+
+
+def test_device_api_summarises_fit_and_downgrade(releases, api_as, engineer):
+    device = DeviceFactory(hostname="small", current_release="17.3.8a", memory_mb=4096, flash_mb=16384)
+    recommendations_recompute()
+    summary = api_as(engineer).get(f"/api/v1/devices/{device.pk}/").json()["recommendation"]
+    assert (summary["target_release"], summary["fit"], summary["downgrade"]) == ("17.12.4", "too_small", False)
+    listed = api_as(engineer).get("/api/v1/devices/?fit=too_small").json()["results"]
+    assert [d["hostname"] for d in listed] == ["small"]

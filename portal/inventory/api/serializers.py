@@ -22,6 +22,10 @@ class RecommendationSummarySerializer(serializers.Serializer):
     reason = serializers.CharField()
     reason_text = serializers.CharField()
     upgrade_available = serializers.BooleanField()
+    downgrade = serializers.BooleanField(help_text="The target is below the running release")
+    fit = serializers.CharField(
+        help_text="fits, too_small or unknown: the target image's minimums vs memory_mb/flash_mb"
+    )
     on_standard = serializers.BooleanField()
 
 
