@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from portal.catalog.choices import Fit, PairState, Reason, RefreshState, RefreshTrigger
-from portal.catalog.fit import FitResult, fit_text, needs_text
+from portal.catalog.fit import FitResult, fit_text, needs_text, short_text
 
 
 class Product(models.Model):
@@ -285,6 +285,11 @@ class Recommendation(models.Model):
             flash_mb=self.device.flash_mb,
             has_target=self.target_image_id is not None,
         )
+
+    @property
+    def short_text(self) -> str:
+        """What the device lacks for its target: "4 GB of DRAM short" (meaningful when the fit is too_small)."""
+        return short_text(self.memory_short_mb, self.flash_short_mb)
 
     @property
     def needs_text(self) -> str:

@@ -105,6 +105,7 @@ def test_a_standard_that_does_not_fit_says_so_on_the_device(releases, client, en
     assert '<dd id="memory">8 GB</dd>' in page and '<dd id="flash">11000 MB</dd>' in page
     listing = client.get("/devices/?fit=too_small").content.decode()
     assert device.hostname in listing and '<span class="pill bad">does not fit</span>' in listing
+    assert '<span class="pill bad" title="needs DRAM ≥ 8 GB, flash ≥ 16 GB">5384 MB of flash short</span>' in listing
 
 
 def test_a_device_memory_change_recomputes_its_fit(releases):
