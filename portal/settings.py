@@ -412,8 +412,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "portal.core.api.filters.StrictSearchBackend",
+        "portal.core.api.filters.StrictOrderingBackend",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -424,7 +424,7 @@ REST_FRAMEWORK = {
         "user": env.str("PORTAL_API_USER_RATE", default="6000/minute"),
     },
     "EXCEPTION_HANDLER": "portal.core.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.core.api.schemas.PortalAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -440,11 +440,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets that share a field name with another app's ("state") get their own schema names.
+    # Every choice set has a schema name that says what it is (not "StatusEnum" for two different sets).
     "ENUM_NAME_OVERRIDES": {
         "WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState",
         "RefreshStateEnum": "portal.catalog.choices.RefreshState",
+        "RefreshTriggerEnum": "portal.catalog.choices.RefreshTrigger",
+        "RecommendationReasonEnum": "portal.catalog.choices.Reason",
+        "FormKindEnum": "compliance.choices.FormKind",
+        "DecisionStatusEnum": "compliance.choices.DecisionStatus",
+        "DownloadJobStateEnum": "downloads.choices.JobState",
+        "DownloadJobSourceEnum": "downloads.choices.JobSource",
+        "ComplianceNeedEnum": "downloads.choices.ComplianceNeed",
+        "StoredImageCheckStatusEnum": "downloads.choices.StoredImageStatus",
+        "DeviceSourceEnum": "portal.inventory.choices.DeviceSource",
+        "OsFamilyEnum": "portal.inventory.choices.OsFamily",
     },
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.core.api.schemas.drop_unused_components",
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------

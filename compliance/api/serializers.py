@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from compliance.choices import DecisionStatus, FormKind
 from compliance.decisions import MAX_COMMENTS, MAX_FILE_NAMES
 from compliance.models import Decision
-from downloads.models import DownloadJob
-from portal.core.links import portal_url
+from downloads.api.serializers import job_display
+from portal.core.api.fields import ApiUrlField, DisplayField
 from portal.core.sanitise import plain_text, sanitise_html
 
 
+@extend_schema_serializer(component_name="FormChoice")
 class ChoiceSerializer(serializers.Serializer):
     """A label (plain text, as delivered) and the value that is posted."""
 
@@ -48,15 +49,24 @@ class RenderedEulaSerializer(serializers.Serializer):
     app_id = serializers.CharField()
 
 
+def decision_display(decision: Decision) -> str:
+    """A decision's short label: its number, the form, the answer and who gave it."""
+    return f"#{decision.sequence} {decision.get_kind_display()} {decision.status} by {decision.decided_by_username}"
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     """A decision or a not-posted attempt, as every role that may view decisions sees it."""
 
+    url = ApiUrlField("api-compliance-decision", lookup="sequence")
+    display = DisplayField(decision_display, help_text="Number, form, answer and who gave it")
     decided_by = serializers.CharField(source="decided_by_username")
 
     class Meta:
         model = Decision
         fields = [
             "sequence",
+            "url",
+            "display",
             "created_at",
             "kind",
             "status",
@@ -74,6 +84,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class AuditRecordSerializer(DecisionSerializer):
     """A record of the audit trail in full: every field the chain hash covers."""
 
+    url = ApiUrlField("api-compliance-audit-record", lookup="sequence")
     snapshot = serializers.IntegerField(source="snapshot_id")
     posted_values = serializers.DictField(child=serializers.CharField())
 
@@ -91,6 +102,7 @@ class AuditRecordSerializer(DecisionSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="FormStanding")
 class StandingSerializer(serializers.Serializer):
     """What the latest posted decision covers, and whether Cisco needs a new one."""
 
@@ -103,9 +115,12 @@ class StandingSerializer(serializers.Serializer):
     blocked_jobs = serializers.IntegerField(help_text="Downloads blocked by compliance (the form was declined)")
 
 
+@extend_schema_serializer(component_name="ComplianceForm")
 class FormSerializer(serializers.Serializer):
     """A form's current snapshot: rendered from the content (sanitised) and raw, with its standing."""
 
+    url = ApiUrlField("api-compliance-form", lookup="kind")
+    display = DisplayField(lambda form: form["label"], help_text="The form's name")
     kind = serializers.ChoiceField(choices=FormKind.choices)
     label = serializers.CharField()
     snapshot = serializers.IntegerField(allow_null=True)
@@ -121,9 +136,14 @@ class FormSerializer(serializers.Serializer):
     standing = StandingSerializer()
 
 
+@extend_schema_serializer(component_name="FormSnapshot")
 class SnapshotSerializer(serializers.Serializer):
     """A stored version of a form (history)."""
 
+    display = DisplayField(
+        lambda snapshot: f"{snapshot.get_kind_display()} v{snapshot.sub_app_version or '?'}",
+        help_text="The form and its subAppVersion",
+    )
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=FormKind.choices)
     sub_app_version = serializers.CharField()
@@ -132,6 +152,7 @@ class SnapshotSerializer(serializers.Serializer):
     last_seen_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(component_name="Decision")
 class DecisionInputSerializer(serializers.Serializer):
     """An answer to the current form; ``snapshot`` (and ideally ``shown_sha256``) from GET forms/<kind>.
 
@@ -178,12 +199,14 @@ class DecisionCreatedSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(component_name="ComplianceQueueJob")
 class QueueJobSerializer(serializers.Serializer):
     """A download job a form holds: waiting on it, or blocked by compliance because it was declined."""
 
     id = serializers.IntegerField()
+    url = ApiUrlField("api-download-job-detail", help_text="The job in the downloads API (absolute)")
+    display = DisplayField(job_display, help_text="The job's number and image")
     state = serializers.CharField(help_text="awaiting_compliance or blocked_by_compliance")
-    url = serializers.SerializerMethodField(help_text="The job in the downloads API (absolute)")
     image_name = serializers.CharField()
     pid = serializers.CharField()
     requested_by = serializers.SerializerMethodField()
@@ -195,9 +218,6 @@ class QueueJobSerializer(serializers.Serializer):
     requested_at = serializers.DateTimeField(source="created_at")
     waiting_since = serializers.DateTimeField(source="updated_at", help_text="Held (waiting or blocked) since")
 
-    def get_url(self, job: DownloadJob) -> str:
-        return portal_url(reverse("api-download-job-detail", args=[job.pk]), self.context.get("request"))
-
     def get_requested_by(self, job: object) -> str | None:
         return job.requested_by.get_username() if job.requested_by else None
 
@@ -208,9 +228,12 @@ class QueueJobSerializer(serializers.Serializer):
         return plain_text(job.upstream_message)
 
 
+@extend_schema_serializer(component_name="ComplianceQueueForm")
 class QueueGroupSerializer(serializers.Serializer):
     """One form's part of the queue."""
 
+    url = ApiUrlField("api-compliance-form", lookup="kind", help_text="The form in the API (absolute)")
+    display = DisplayField(lambda group: group["label"], help_text="The form's name")
     kind = serializers.ChoiceField(choices=FormKind.choices)
     label = serializers.CharField()
     sub_app_version = serializers.CharField(allow_null=True)
@@ -219,6 +242,7 @@ class QueueGroupSerializer(serializers.Serializer):
     blocked = QueueJobSerializer(many=True, help_text="Blocked by compliance: an acceptance resumes them")
 
 
+@extend_schema_serializer(component_name="AuditChainReport")
 class ChainReportSerializer(serializers.Serializer):
     """The result of walking the chain."""
 

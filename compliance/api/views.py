@@ -17,7 +17,7 @@ from compliance.api import serializers as s
 from compliance.choices import FormKind
 from compliance.decisions import DecisionInput
 from compliance.errors import ComplianceError, InvalidDecision
-from compliance.filters import DecisionFilter
+from compliance.filters import DecisionFilter, SnapshotFilter
 from compliance.models import Decision, FormSnapshot
 from compliance.rendering import render_snapshot
 from compliance.selectors import FormStanding, audit_chain_verify, form_standing, form_standings
@@ -79,7 +79,8 @@ class FormListView(APIView):
 
     @extend_schema(responses={200: s.FormSerializer(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        return Response(s.FormSerializer([_form(st) for st in form_standings()], many=True).data)
+        forms = [_form(st) for st in form_standings()]
+        return Response(s.FormSerializer(forms, many=True, context={"request": request}).data)
 
 
 class FormDetailView(APIView):
@@ -89,7 +90,7 @@ class FormDetailView(APIView):
 
     @extend_schema(parameters=[KIND], responses={200: s.FormSerializer, 404: ErrorSerializer, **ERRORS})
     def get(self, request: Request, kind: str) -> Response:
-        return Response(s.FormSerializer(_form(form_standing(_kind(kind)))).data)
+        return Response(s.FormSerializer(_form(form_standing(_kind(kind))), context={"request": request}).data)
 
 
 class FormRefreshView(APIView):
@@ -104,7 +105,7 @@ class FormRefreshView(APIView):
             form_snapshot_fetch(kind=kind)
         except ComplianceError as exc:
             raise ServiceError(exc.message, code=exc.code, status_code=exc.http_status) from None
-        return Response(s.FormSerializer(_form(form_standing(kind))).data)
+        return Response(s.FormSerializer(_form(form_standing(kind)), context={"request": request}).data)
 
 
 class SnapshotListView(generics.ListAPIView):
@@ -112,7 +113,7 @@ class SnapshotListView(generics.ListAPIView):
 
     permission_classes = [needs(VIEW_FORMS)]
     serializer_class = s.SnapshotSerializer
-    filterset_fields = ["kind"]
+    filterset_class = SnapshotFilter
     search_fields: list[str] = []
     ordering_fields = ["last_seen_at", "fetched_at"]
 
@@ -166,7 +167,9 @@ class DecisionListCreateView(generics.ListAPIView):
             raise serializers.ValidationError(exc.fields or {"non_field_errors": [exc.message]}) from None
         except ComplianceError as exc:
             raise ServiceError(exc.message, code=exc.code, status_code=exc.http_status) from None
-        body = s.DecisionCreatedSerializer({"decision": outcome.decision, "jobs_affected": outcome.jobs_affected})
+        body = s.DecisionCreatedSerializer(
+            {"decision": outcome.decision, "jobs_affected": outcome.jobs_affected}, context={"request": request}
+        )
         return Response(body.data, status=status.HTTP_201_CREATED)
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from downloads.models import DownloadJob, StoredImage
+from portal.core.api.fields import ApiUrlField, DisplayField
+from portal.core.api.filters import MAX_VALUES
 from portal.core.links import portal_url
 from portal.inventory.converters import MAX_DEVICE_ID
 
 
+@extend_schema_serializer(component_name="DownloadJob")
 class JobRequestSerializer(serializers.Serializer):
     """POST /downloads/jobs: one image of a PID."""
 
@@ -20,6 +23,7 @@ class JobRequestSerializer(serializers.Serializer):
     mdf_id = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="DownloadProgress")
 class ProgressSerializer(serializers.Serializer):
     """Bytes done of total, rate in bytes per second, ETA in seconds (saved at most twice a second)."""
 
@@ -39,10 +43,16 @@ class _AbsoluteLinks:
         return portal_url(path, self.context.get("request"))
 
 
+def job_display(job: DownloadJob) -> str:
+    """A job's short label: its number and image."""
+    return f"#{job.pk} {job.image_name}"
+
+
 class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
     """A job as the API shows it; ``upstream_message`` is the upstream's raw text (it may contain HTML)."""
 
-    url = serializers.SerializerMethodField()
+    url = ApiUrlField("api-download-job-detail")
+    display = DisplayField(job_display, help_text="The job's number and image")
     state_label = serializers.CharField(source="get_state_display")
     progress = serializers.SerializerMethodField()
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -55,6 +65,7 @@ class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+            "display",
             "pid",
             "image_name",
             "image_guid",
@@ -87,9 +98,6 @@ class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_url(self, job: DownloadJob) -> str:
-        return self._absolute(reverse("api-download-job-detail", args=[job.pk]))
-
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, job: DownloadJob) -> dict:
         return {
@@ -110,7 +118,8 @@ class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
 class StoredImageSerializer(_AbsoluteLinks, serializers.ModelSerializer):
     """A verified stored file; ``file`` is its bytes (Range supported, checksums in headers)."""
 
-    url = serializers.SerializerMethodField()
+    url = ApiUrlField("api-stored-image-detail")
+    display = DisplayField(lambda image: image.name, help_text="The file name")
     file = serializers.SerializerMethodField()
 
     class Meta:
@@ -118,6 +127,7 @@ class StoredImageSerializer(_AbsoluteLinks, serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+            "display",
             "file",
             "name",
             "size",
@@ -134,9 +144,6 @@ class StoredImageSerializer(_AbsoluteLinks, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_url(self, image: StoredImage) -> str:
-        return self._absolute(reverse("api-stored-image-detail", args=[image.pk]))
-
     def get_file(self, image: StoredImage) -> str:
         return self._absolute(reverse("api-stored-image-file", args=[image.pk]))
 
@@ -149,13 +156,33 @@ class DeviceLinkSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField(help_text="Seconds the link stays valid.")
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+class FilterValueField(serializers.Field):
+    """The value of one list filter: a text, or a list of texts (OR-ed)."""
+
+    def to_internal_value(self, data: object) -> list[str]:
+        items = data if isinstance(data, list) else [data]
+        if len(items) > MAX_VALUES or not all(isinstance(item, (str, int)) for item in items):
+            raise serializers.ValidationError(f"Give a text or a list of at most {MAX_VALUES} texts.")
+        return [str(item) for item in items]
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
+@extend_schema_serializer(component_name="FleetDownload")
 class FleetDownloadRequestSerializer(serializers.Serializer):
     """Devices by id, or every device matching device-list filters (e.g. {"status": "upgrade_available"})."""
 
     device_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_DEVICE_ID), required=False, max_length=200_000
     )
-    filters = serializers.DictField(child=serializers.CharField(), required=False)
+    filters = serializers.DictField(
+        child=FilterValueField(),
+        required=False,
+        help_text='Device-list filters and their values, e.g. {"status": "upgrade_available", "site": ["ber1", '
+        '"muc2"]}; several values of one filter are OR-ed, as in GET /api/v1/devices/',
+    )
 
     def validate(self, attrs: dict) -> dict:
         if not attrs.get("device_ids") and attrs.get("filters") is None:
@@ -163,18 +190,18 @@ class FleetDownloadRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class FleetJobSerializer(_AbsoluteLinks, serializers.Serializer):
+@extend_schema_serializer(component_name="FleetDownloadJob")
+class FleetJobSerializer(serializers.Serializer):
     """One job a fleet request wrote (or found complete: an image already stored)."""
 
     image_name = serializers.CharField()
     job_id = serializers.IntegerField(source="pk")
-    url = serializers.SerializerMethodField()
+    url = ApiUrlField("api-download-job-detail")
+    display = DisplayField(job_display, help_text="The job's number and image")
     state = serializers.CharField()
 
-    def get_url(self, job: DownloadJob) -> str:
-        return self._absolute(reverse("api-download-job-detail", args=[job.pk]))
 
-
+@extend_schema_serializer(component_name="FleetDownloadRefusal")
 class FleetRefusalSerializer(serializers.Serializer):
     """A target image the request rules refused, and why."""
 

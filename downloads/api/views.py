@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +22,8 @@ from downloads.api.serializers import (
     JobRequestSerializer,
     StoredImageSerializer,
 )
-from downloads.choices import JobSource, JobState, StoredImageStatus
+from downloads.choices import JobSource
+from downloads.filters import JobFilter, StoredImageFilter
 from downloads.models import DownloadJob, StoredImage
 from downloads.serving import file_response
 from portal.core.api.exceptions import ServiceError
@@ -34,25 +35,6 @@ from portal.inventory.models import Device
 
 VIEW_JOB = "downloads.view_downloadjob"
 CHANGE_JOB = "downloads.change_downloadjob"
-
-
-class JobFilter(filters.FilterSet):
-    state = filters.ChoiceFilter(choices=JobState.choices)
-    pid = filters.CharFilter(lookup_expr="iexact")
-    image_name = filters.CharFilter(lookup_expr="icontains")
-
-    class Meta:
-        model = DownloadJob
-        fields = ["state", "pid", "image_name", "waiting_for"]
-
-
-class ImageFilter(filters.FilterSet):
-    name = filters.CharFilter(lookup_expr="icontains")
-    check_status = filters.ChoiceFilter(choices=StoredImageStatus.choices)
-
-    class Meta:
-        model = StoredImage
-        fields = ["name", "pid", "sha512", "md5", "check_status"]
 
 
 _ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -129,7 +111,7 @@ class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = StoredImage.objects.all()
     serializer_class = StoredImageSerializer
     permission_classes = [needs("downloads.view_storedimage")]
-    filterset_class = ImageFilter
+    filterset_class = StoredImageFilter
     search_fields = ["name", "pid"]
     ordering_fields = ["name", "verified_at", "size"]
 
@@ -166,6 +148,22 @@ class StoredImageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(DeviceLinkSerializer(body).data)
 
 
+def _devices_filtered(filters: dict[str, list[str]]) -> QuerySet[Device]:
+    """The devices the device-list filters select; a filter that does not exist, or a value it cannot read, is a
+    400 under ``filters`` (no download is requested for more devices than were meant)."""
+    unknown = sorted(set(filters) - set(DeviceFilter.base_filters))
+    if unknown:
+        names = ", ".join(DeviceFilter.base_filters)
+        raise ValidationError({"filters": [f"No device filter named {', '.join(unknown[:5])}: use {names}."]})
+    query = QueryDict(mutable=True)
+    for name, values in filters.items():
+        query.setlist(name, values)
+    filterset = DeviceFilter(query, queryset=Device.objects.all())
+    if not filterset.is_valid():
+        raise ValidationError({"filters": filterset.errors})
+    return filterset.qs
+
+
 class FleetDownloadView(APIView):
     """Request the target images of devices: one download job per distinct image."""
 
@@ -185,9 +183,7 @@ class FleetDownloadView(APIView):
         if body.validated_data.get("device_ids"):
             devices = Device.objects.filter(pk__in=body.validated_data["device_ids"])
         else:
-            query = QueryDict(mutable=True)
-            query.update(body.validated_data["filters"])
-            devices = DeviceFilter(query, queryset=Device.objects.all()).qs
+            devices = _devices_filtered(body.validated_data["filters"])
         result = services.download_jobs_request_targets(
             devices=devices, requested_by=request.user, source=JobSource.API
         )

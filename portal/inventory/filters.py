@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 
 from portal.catalog.choices import Fit, FleetStatus
 from portal.catalog.selectors import fit_q, status_q
 from portal.cisco.versionkey import release_sort_key
+from portal.core.api.filters import (
+    MultiValueCharFilter,
+    MultiValueChoiceFilter,
+    MultiValueReleaseFilter,
+    StrictFilterSet,
+    StrictOrderingFilter,
+)
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 
@@ -27,7 +34,7 @@ SORT_LABELS = {"hostname": "Hostname", "pid": "PID", "current_release": "Release
 _NULLS_LAST = {"recommendation__target_key"}
 
 
-class HostnameTieBreakOrdering(django_filters.OrderingFilter):
+class HostnameTieBreakOrdering(StrictOrderingFilter):
     """Sorting with hostname as the last key, so pages never overlap and the (column, hostname) indexes apply."""
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
@@ -49,23 +56,25 @@ def _order_by(field: str) -> str | OrderBy:
     return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
 
 
-class DeviceFilter(django_filters.FilterSet):
-    """Search, facets and sorting of devices."""
+def _both_cases(values: list[str]) -> list[str]:
+    return list(dict.fromkeys([*values, *(value.upper() for value in values)]))
+
+
+class DeviceFilter(StrictFilterSet):
+    """Search, facets and sorting of devices. Every facet takes several values, OR-ed (``?site=A&site=B``)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
     # Exact matches (PIDs also in capitals): they use the (column, hostname) indexes, where iexact would make
     # SQLite compare UPPER() of every row.
-    pid = django_filters.CharFilter(method="by_pid", label="PID")
-    serial = django_filters.CharFilter(method="by_serial", label="Serial number")
-    os_family = django_filters.ChoiceFilter(choices=OsFamily.choices, label="OS family")
-    site = django_filters.CharFilter(field_name="site", lookup_expr="exact")
-    role = django_filters.CharFilter(field_name="role", lookup_expr="exact")
-    tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")
-    release = django_filters.CharFilter(method="by_release", label="Release")
-    status = django_filters.ChoiceFilter(choices=FleetStatus.choices, method="by_status", label="Status")
-    fit = django_filters.ChoiceFilter(
-        choices=Fit.choices, field_name="recommendation__fit", label="Target fit", method="by_fit"
-    )
+    pid = MultiValueCharFilter(method="by_pid", label="PID")
+    serial = MultiValueCharFilter(method="by_serial", label="Serial number")
+    os_family = MultiValueChoiceFilter(choices=OsFamily.choices, label="OS family")
+    site = MultiValueCharFilter(field_name="site", label="Site")
+    role = MultiValueCharFilter(field_name="role", label="Role")
+    tag = MultiValueCharFilter(method="by_tag", label="Tag (any case)")
+    release = MultiValueReleaseFilter(method="by_release", label="Release (any spelling Cisco uses, e.g. 17.09.04a)")
+    status = MultiValueChoiceFilter(choices=FleetStatus.choices, method="by_status", label="Status")
+    fit = MultiValueChoiceFilter(choices=Fit.choices, method="by_fit", label="Target fit")
     ordering = HostnameTieBreakOrdering(fields=SORTS, label="Sort")
 
     class Meta:
@@ -79,26 +88,37 @@ class DeviceFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(hostname__icontains=value) if value else queryset
 
-    def by_pid(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A PID as typed or in capitals (Cisco writes them in capitals)."""
-        value = value.strip()
-        return queryset.filter(pid__in={value, value.upper()}) if value else queryset
+    def by_pid(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """PIDs as typed or in capitals (Cisco writes them in capitals)."""
+        return queryset.filter(pid__in=_both_cases(value))
 
-    def by_serial(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A serial number as typed or in capitals."""
-        value = value.strip()
-        return queryset.filter(serial__in={value, value.upper()}) if value else queryset
+    def by_serial(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Serial numbers as typed or in capitals."""
+        return queryset.filter(serial__in=_both_cases(value))
 
-    def by_release(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A release in any equivalent spelling (17.09.04a finds 17.9.4a): compared by its Cisco order key, which
+    def by_tag(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Devices with any of the tags (any case); a subquery, so a device with two of them is listed once."""
+        names = Q()
+        for tag in value:
+            names |= Q(tag__name__iexact=tag)
+        tagged = Device.tags.through.objects.filter(names, device_id=OuterRef("pk"))
+        return queryset.filter(Exists(tagged))
+
+    def by_release(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Releases in any equivalent spelling (17.09.04a finds 17.9.4a): compared by their Cisco order key, which
         equivalent spellings share, on the (release_key, hostname) index."""
-        value = value.strip()
-        return queryset.filter(release_key=release_sort_key(value)) if value else queryset
+        return queryset.filter(release_key__in=[release_sort_key(release) for release in value])
 
-    def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """A dashboard bucket."""
-        return queryset.filter(status_q(value)) if value else queryset
+    def by_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Dashboard buckets."""
+        buckets = Q()
+        for status in value:
+            buckets |= status_q(status)
+        return queryset.filter(buckets)
 
-    def by_fit(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def by_fit(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         """Whether the target image fits the device's memory and flash (devices not computed yet: unknown)."""
-        return queryset.filter(fit_q(value)) if value else queryset
+        fits = Q()
+        for fit in value:
+            fits |= fit_q(fit)
+        return queryset.filter(fits)

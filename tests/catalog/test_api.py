@@ -95,9 +95,10 @@ def test_recommendations_and_report(api_as, engineer, releases):
 def test_device_releases_endpoint(api_as, engineer, releases):
     device = DeviceFactory(current_release="17.9.4")
     api = api_as(engineer)
-    assert [r["version"] for r in api.get(f"/api/v1/devices/{device.pk}/releases/").json()] == ["17.12.4"]
+    assert [r["version"] for r in api.get(f"/api/v1/devices/{device.pk}/releases/").json()["results"]] == ["17.12.4"]
     every = api.get(f"/api/v1/devices/{device.pk}/releases/?all=true").json()
-    assert [r["version"] for r in every] == ["17.12.4", "17.9.4", "17.9.1", "17.3.8a"]
+    assert every["count"] == 4 and every["next"] is None
+    assert [r["version"] for r in every["results"]] == ["17.12.4", "17.9.4", "17.9.1", "17.3.8a"]
 
 
 def test_refresh_start_answers_202_and_polls(api_as, engineer):

@@ -104,6 +104,7 @@ def test_the_api_answers_202_with_each_job_and_its_url(api_as, engineer, officer
                 "image_name": TARGET,
                 "job_id": job.pk,
                 "url": f"https://depot.example.net/api/v1/downloads/jobs/{job.pk}/",
+                "display": f"#{job.pk} {TARGET}",
                 "state": "queued",
             }
         ],
@@ -119,7 +120,7 @@ def test_the_api_answers_202_with_each_job_and_its_url(api_as, engineer, officer
 def test_the_schema_promises_no_503_for_the_fleet_download(api_as, engineer):
     schema = api_as(engineer).get("/api/schema/?format=json").json()
     answers = schema["paths"]["/api/v1/catalog/fleet/download/"]["post"]["responses"]
-    assert set(answers) == {"202", "400", "403"}
+    assert set(answers) == {"202", "400", "401", "403"}
 
 
 def test_the_message_shows_as_a_link_on_the_next_page(client, engineer, fleet):

@@ -56,10 +56,12 @@ def test_bodies_with_huge_or_odd_numbers_are_400_naming_the_field(api_as, admini
 def test_a_float_or_huge_value_in_the_device_filters_is_no_error(api_as, administrator):
     DeviceFactory(current_release="17.9.4")
     api = api_as(administrator)
-    for params in ({"release": "1.5"}, {"release": HUGE * 10}, {"page_size": "1.5"}, {"serial": HUGE}):
+    for params in ({"release": "1.5"}, {"page_size": "1.5"}, {"serial": HUGE}):
         response = api.get("/api/v1/devices/", params)
         assert response.status_code == 200, params
-    assert api.get("/api/v1/devices/", {"os_family": "1.5"}).status_code == 400
+    for params in ({"os_family": "1.5"}, {"release": HUGE * 10}):
+        refused = api.get("/api/v1/devices/", params)
+        assert refused.status_code == 400 and list(refused.json()["fields"]) == list(params)
 
 
 def test_boolean_parameters_of_a_devices_releases_are_read_strictly(api_as, engineer):
@@ -72,7 +74,7 @@ def test_boolean_parameters_of_a_devices_releases_are_read_strictly(api_as, engi
     def versions(params: dict) -> list[str]:
         response = api.get(f"/api/v1/devices/{device.pk}/releases/", params)
         assert response.status_code == 200, response.content
-        return [r["version"] for r in response.json()]
+        return [r["version"] for r in response.json()["results"]]
 
     assert versions({}) == ["17.12.4", "17.9.4"]
     assert versions({"all": "TRUE"}) == versions({"all": "1"}) == ["17.12.4", "17.9.4", "17.3.8a"]

@@ -16,7 +16,7 @@ URL = "http://127.0.0.1:9/hooks/depot"
 
 
 def _create(client, **overrides):
-    body = {"name": "awx", "url": URL, "secret": SECRET, "events": ["download.stored", "download.failed"]}
+    body = {"name": "awx", "payload_url": URL, "secret": SECRET, "events": ["download.stored", "download.failed"]}
     body.update(overrides)
     return client.post("/api/v1/webhooks/", body, format="json")
 
@@ -45,11 +45,11 @@ def test_other_roles_can_neither_register_nor_read_webhooks(api_as, request, rol
 
 def test_a_target_outside_the_allow_list_is_refused_with_a_400_naming_the_variable(api_as, administrator, settings):
     settings.PORTAL_ALLOWED_WEBHOOK_HOSTS = ["hooks.example.net"]
-    answer = _create(api_as(administrator), url="https://10.0.0.7/hooks")
+    answer = _create(api_as(administrator), payload_url="https://10.0.0.7/hooks")
     assert answer.status_code == 400
     assert answer.data["code"] == "invalid_input"
     assert "PORTAL_ALLOWED_WEBHOOK_HOSTS" in answer.data["message"]
-    assert "PORTAL_ALLOWED_WEBHOOK_HOSTS" in answer.data["fields"]["url"][0]
+    assert "PORTAL_ALLOWED_WEBHOOK_HOSTS" in answer.data["fields"]["payload_url"][0]
     assert not Webhook.objects.exists()
 
 
@@ -65,13 +65,13 @@ def test_a_target_outside_the_allow_list_is_refused_with_a_400_naming_the_variab
 )
 def test_targets_follow_the_download_host_rules(api_as, administrator, settings, url, why):
     settings.PORTAL_ALLOWED_WEBHOOK_HOSTS = ["*.example.net"]
-    answer = _create(api_as(administrator), url=url)
-    assert answer.status_code == 400 and why in answer.data["fields"]["url"][0]
+    answer = _create(api_as(administrator), payload_url=url)
+    assert answer.status_code == 400 and why in answer.data["fields"]["payload_url"][0]
 
 
 def test_wildcard_entries_allow_https_subdomains(api_as, administrator, settings):
     settings.PORTAL_ALLOWED_WEBHOOK_HOSTS = ["*.example.net"]
-    assert _create(api_as(administrator), url="https://hooks.example.net/depot").status_code == 201
+    assert _create(api_as(administrator), payload_url="https://hooks.example.net/depot").status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_wildcard_entries_allow_https_subdomains(api_as, administrator, settings
         ({"events": []}, "events"),
         ({"secret": "short"}, "secret"),
         ({"name": ""}, "name"),
-        ({"url": ""}, "url"),
+        ({"payload_url": ""}, "payload_url"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field_and_nothing_is_saved(api_as, administrator, allowed, overrides, field):
@@ -116,7 +116,7 @@ def test_edit_keeps_the_secret_unless_a_new_one_is_given_and_disabling_cancels_p
     assert answer.status_code == 200 and answer.data["enabled"] is False
     assert WebhookDelivery.objects.get(pk=pending).state == DeliveryState.CANCELLED
 
-    put = {"name": "awx-2", "url": URL, "events": ["download.failed"], "enabled": True}
+    put = {"name": "awx-2", "payload_url": URL, "events": ["download.failed"], "enabled": True}
     answer = client.put(f"/api/v1/webhooks/{webhook_id}/", put, format="json")
     assert answer.status_code == 200 and answer.data["name"] == "awx-2"
     assert Webhook.objects.get(pk=webhook_id).secret == new_secret
@@ -126,7 +126,7 @@ def test_an_edit_to_a_refused_host_changes_nothing(api_as, administrator, allowe
     client = api_as(administrator)
     webhook_id = _create(client).data["id"]
     answer = client.patch(
-        f"/api/v1/webhooks/{webhook_id}/", {"url": "http://10.1.1.1/x", "name": "renamed"}, format="json"
+        f"/api/v1/webhooks/{webhook_id}/", {"payload_url": "http://10.1.1.1/x", "name": "renamed"}, format="json"
     )
     assert answer.status_code == 400 and "PORTAL_ALLOWED_WEBHOOK_HOSTS" in answer.data["message"]
     webhook = Webhook.objects.get(pk=webhook_id)
@@ -158,7 +158,7 @@ def test_send_test_answers_202_with_a_pending_delivery_of_the_webhook_itself(
     detail = client.get(f"/api/v1/webhooks/deliveries/{answer.data['id']}/").data
     body = json.loads(detail["body"])
     assert set(body) == {"event", "occurred_at", "data"}
-    assert body["data"]["id"] == webhook_id and body["data"]["url"] == URL and "secret" not in body["data"]
+    assert body["data"]["id"] == webhook_id and body["data"]["payload_url"] == URL and "secret" not in body["data"]
     assert SECRET not in detail["body"]
 
 
@@ -193,7 +193,7 @@ def test_every_event_the_issue_names_can_be_subscribed(api_as, administrator, al
 def test_the_schema_documents_the_webhook_endpoints(api_as, administrator):
     schema = api_as(administrator).get("/api/schema/?format=json").json()
     assert {"/api/v1/webhooks/", "/api/v1/webhooks/{id}/test/", "/api/v1/webhooks/deliveries/"} <= set(schema["paths"])
-    create = schema["components"]["schemas"]["WebhookCreateRequest"]
+    create = schema["components"]["schemas"]["WebhookRequest"]
     assert create["properties"]["secret"]["writeOnly"] is True
     assert "secret" not in schema["components"]["schemas"]["Webhook"]["properties"]
 

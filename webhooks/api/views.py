@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +20,7 @@ from webhooks.api.serializers import (
     WebhookSerializer,
     WebhookUpdateSerializer,
 )
-from webhooks.choices import DeliveryState
+from webhooks.filters import DeliveryFilter, WebhookFilter
 from webhooks.models import Webhook, WebhookDelivery
 
 _ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -29,7 +28,16 @@ CHANGE_WEBHOOK = "webhooks.change_webhook"
 
 
 def _invalid(exc: services.WebhookInvalid) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.fields)
+    """The services' problems by API field (the target is ``payload_url`` here, ``url`` in the model)."""
+    return serializers.ValidationError({_API_NAMES.get(key, key): value for key, value in exc.fields.items()})
+
+
+_API_NAMES = {"url": "payload_url"}
+
+
+def _values(data: dict) -> dict:
+    """The validated input as the services name it."""
+    return {{v: k for k, v in _API_NAMES.items()}.get(key, key): value for key, value in data.items()}
 
 
 @extend_schema_view(
@@ -44,7 +52,7 @@ class WebhookViewSet(viewsets.ModelViewSet):
     serializer_class = WebhookSerializer
     permission_classes = [ModelPermissionsWithView]
     lookup_value_regex = r"\d+"
-    filterset_fields = ["enabled"]
+    filterset_class = WebhookFilter
     search_fields = ["name"]
     ordering_fields = ["name", "created_at"]
 
@@ -59,10 +67,10 @@ class WebhookViewSet(viewsets.ModelViewSet):
         data = WebhookCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            webhook = services.webhook_create(**data.validated_data, created_by=request.user)
+            webhook = services.webhook_create(**_values(data.validated_data), created_by=request.user)
         except services.WebhookInvalid as exc:
             raise _invalid(exc) from None
-        return Response(WebhookSerializer(webhook).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(webhook).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a webhook (leave the secret out to keep it)",
@@ -74,10 +82,10 @@ class WebhookViewSet(viewsets.ModelViewSet):
         data = WebhookUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         try:
-            webhook = services.webhook_update(webhook=webhook, **data.validated_data)
+            webhook = services.webhook_update(webhook=webhook, **_values(data.validated_data))
         except services.WebhookInvalid as exc:
             raise _invalid(exc) from None
-        return Response(WebhookSerializer(webhook).data)
+        return Response(self.get_serializer(webhook).data)
 
     @extend_schema(
         summary="Change some fields of a webhook",
@@ -100,15 +108,9 @@ class WebhookViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], permission_classes=[needs(CHANGE_WEBHOOK)])
     def test(self, request: Request, pk: str | None = None) -> Response:
         delivery = services.webhook_test_send(webhook=self.get_object())
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
-
-
-class DeliveryFilter(filters.FilterSet):
-    state = filters.ChoiceFilter(choices=DeliveryState.choices)
-
-    class Meta:
-        model = WebhookDelivery
-        fields = ["webhook", "event", "state"]
+        return Response(
+            DeliverySerializer(delivery, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 @extend_schema_view(
@@ -141,4 +143,6 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         delivery = services.webhook_delivery_redeliver(delivery=self.get_object())
         if delivery is None:
             raise ServiceError("The webhook of this delivery was deleted.", code="webhook_deleted", status_code=409)
-        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            DeliverySerializer(delivery, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
+        )

@@ -29,7 +29,7 @@ class MeView(APIView):
             "is_admin": user.is_staff,
             "permissions": sorted(user.get_all_permissions()),
         }
-        return Response(MeSerializer(data).data)
+        return Response(MeSerializer(data, context={"request": request}).data)
 
 
 class MyTokenView(APIView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from portal.catalog.choices import Fit
@@ -18,16 +19,25 @@ from portal.catalog.models import (
     StandardRelease,
 )
 from portal.cisco.client import MAX_IMAGES
+from portal.core.api.fields import ApiUrlField, DisplayField
 from portal.core.sanitise import plain_text
 
 
 class SoftwareTypeSerializer(serializers.ModelSerializer):
+    """A software type of the upstream (IOS XE Software, ...); ``id`` is what ``?software_type=`` takes."""
+
+    display = DisplayField(help_text="The software type's name")
+
     class Meta:
         model = SoftwareType
-        fields = ["id", "type_id", "name"]
+        fields = ["id", "display", "type_id", "name"]
 
 
 class ProductSerializer(serializers.ModelSerializer):
+    """A product (PID) of the catalog, with how many releases, standards and devices it has."""
+
+    url = ApiUrlField("api-product-detail", lookup="pid")
+    display = DisplayField(help_text="The PID")
     release_count = serializers.IntegerField(read_only=True)
     device_count = serializers.IntegerField(read_only=True, allow_null=True)
     standard_count = serializers.IntegerField(read_only=True)
@@ -36,6 +46,8 @@ class ProductSerializer(serializers.ModelSerializer):
         model = Product
         fields = [
             "id",
+            "url",
+            "display",
             "pid",
             "mdf_id",
             "mdf_concept_name",
@@ -53,15 +65,20 @@ class ImageExceptionSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="ReleaseImage")
 class ImageSerializer(serializers.ModelSerializer):
     """An image of a release, with its checksums and what stands in its way."""
 
+    url = ApiUrlField("api-image-detail")
+    display = DisplayField(help_text="The file name")
     exceptions = serializers.SerializerMethodField()
 
     class Meta:
         model = Image
         fields = [
             "id",
+            "url",
+            "display",
             "guid",
             "name",
             "size",
@@ -92,6 +109,7 @@ class ImageSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="CatalogImage")
 class ImageListSerializer(ImageSerializer):
     """An image with the release and PID it belongs to."""
 
@@ -105,14 +123,21 @@ class ImageListSerializer(ImageSerializer):
 
 
 class StandardBriefSerializer(serializers.ModelSerializer):
+    """A standard that names a release, in short."""
+
+    url = ApiUrlField("api-standard-detail")
+    display = DisplayField(lambda standard: standard.scope_text, help_text="Where the standard applies")
+
     class Meta:
         model = StandardRelease
-        fields = ["id", "site", "role", "scope_text"]
+        fields = ["id", "url", "display", "site", "role", "scope_text"]
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
     """A release (newest first in Cisco order in lists) with its images and the standards that name it."""
 
+    url = ApiUrlField("api-release-detail")
+    display = DisplayField(help_text="PID and version")
     pid = serializers.CharField(source="product.pid", read_only=True)
     software_type = SoftwareTypeSerializer(read_only=True)
     images = ImageSerializer(many=True, read_only=True)
@@ -122,6 +147,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
         model = Release
         fields = [
             "id",
+            "url",
+            "display",
             "pid",
             "software_type",
             "operating_system",
@@ -149,6 +176,8 @@ class StandardSerializer(serializers.ModelSerializer):
     ``cat9k_iosxe``: every PID shipping those image files gets its release of that version); ``site`` and
     ``role`` narrow it. A second standard for the same scope is refused with 409 and the existing one's id."""
 
+    url = ApiUrlField("api-standard-detail")
+    display = DisplayField(help_text="Scope and version")
     pid = serializers.CharField(
         source="product.pid", read_only=True, allow_null=True, default=None, help_text="Null for a family standard"
     )
@@ -168,6 +197,8 @@ class StandardSerializer(serializers.ModelSerializer):
         model = StandardRelease
         fields = [
             "id",
+            "url",
+            "display",
             "pid",
             "family",
             "family_name",
@@ -188,20 +219,29 @@ class StandardSerializer(serializers.ModelSerializer):
 class ImageFamilySerializer(serializers.ModelSerializer):
     """An image family: the PIDs whose releases ship image files of one name stem, named as their series."""
 
-    display = serializers.CharField(read_only=True)
+    url = ApiUrlField("api-family-detail", lookup="key")
+    display = DisplayField(lambda family: family.display, help_text="The series' name, as Cisco names it")
     pids = serializers.SerializerMethodField()
 
     class Meta:
         model = ImageFamily
-        fields = ["key", "name", "display", "pids"]
+        fields = ["url", "display", "key", "name", "pids"]
 
     def get_pids(self, family: ImageFamily) -> list[str]:
         return [product.pid for product in family.products.all()]
 
 
+def recommendation_display(recommendation: Recommendation) -> str:
+    """A recommendation's short label: the device and its target (or why it has none)."""
+    target = recommendation.target_release.version if recommendation.target_release_id else None
+    return f"{recommendation.device.hostname}: {target or recommendation.get_reason_display()}"
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     """A device's recommendation: target, reason in words, dashboard flags."""
 
+    url = ApiUrlField("api-recommendation-detail")
+    display = DisplayField(recommendation_display, help_text="The device and its target release")
     device = serializers.IntegerField(source="device_id", read_only=True)
     hostname = serializers.CharField(source="device.hostname", read_only=True)
     pid = serializers.CharField(source="device.pid", read_only=True)
@@ -229,6 +269,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recommendation
         fields = [
+            "url",
+            "display",
             "device",
             "hostname",
             "pid",
@@ -260,9 +302,12 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="CatalogRefresh")
 class RefreshSerializer(serializers.ModelSerializer):
     """A catalog refresh and its progress; ``calls`` counts the queries the upstream answered."""
 
+    url = ApiUrlField("api-refresh-detail")
+    display = DisplayField(lambda refresh: f"Refresh #{refresh.pk} ({refresh.get_state_display()})")
     percent = serializers.IntegerField(read_only=True)
     requested_by = serializers.StringRelatedField()
 
@@ -270,6 +315,8 @@ class RefreshSerializer(serializers.ModelSerializer):
         model = CatalogRefresh
         fields = [
             "id",
+            "url",
+            "display",
             "state",
             "trigger",
             "requested_by",
@@ -286,21 +333,33 @@ class RefreshSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="CatalogRefreshFailedPair")
 class FailedPairSerializer(serializers.ModelSerializer):
     """A pair whose query failed, with what the upstream answered (or the connection error), redacted."""
 
+    display = DisplayField(help_text="PID and the release devices run")
     shared = serializers.SerializerMethodField(
         help_text="True when the pair was not asked separately: the shared query of its PID failed"
     )
 
     class Meta:
         model = CatalogRefreshPair
-        fields = ["pid", "current_release", "devices", "error_code", "error_message", "http_status", "shared"]
+        fields = [
+            "display",
+            "pid",
+            "current_release",
+            "devices",
+            "error_code",
+            "error_message",
+            "http_status",
+            "shared",
+        ]
 
     def get_shared(self, pair: CatalogRefreshPair) -> bool:
         return pair.answered_by_id is not None
 
 
+@extend_schema_serializer(component_name="CatalogRefreshDetail")
 class RefreshDetailSerializer(RefreshSerializer):
     """A refresh with every failed pair."""
 
@@ -310,7 +369,10 @@ class RefreshDetailSerializer(RefreshSerializer):
         fields = [*RefreshSerializer.Meta.fields, "failed_pairs"]
 
 
+@extend_schema_serializer(component_name="ImageSearch")
 class ImageSearchRequestSerializer(serializers.Serializer):
+    """Image names of a PID to look up upstream (metadata/pidimage)."""
+
     pid = serializers.CharField(max_length=64)
     image_names = serializers.ListField(
         child=serializers.CharField(max_length=255), min_length=1, max_length=MAX_IMAGES
@@ -318,18 +380,28 @@ class ImageSearchRequestSerializer(serializers.Serializer):
 
 
 class ImageSearchResultSerializer(serializers.Serializer):
+    """The releases the upstream answered, and the names it did not know."""
+
     releases = ReleaseSerializer(many=True)
     invalid_images = serializers.ListField(child=serializers.CharField())
 
 
+@extend_schema_serializer(component_name="ImageStatusQuery")
 class ImageStatusRequestSerializer(serializers.Serializer):
+    """Image names whose status to ask upstream (metadata/images)."""
+
     image_names = serializers.ListField(child=serializers.CharField(max_length=255), min_length=1, max_length=50)
 
 
 class ImageStatusSerializer(serializers.ModelSerializer):
+    """What the upstream said about an image name (deleted? deferred?)."""
+
+    display = DisplayField(help_text="The image name")
+
     class Meta:
         model = ImageStatus
         fields = [
+            "display",
             "name",
             "known",
             "software_type_name",
@@ -344,9 +416,38 @@ class ImageStatusSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportSerializer(serializers.Serializer):
-    """The fleet report: totals per bucket, per OS family (chart data) and the PIDs with most upgrades."""
+@extend_schema_serializer(component_name="FleetChartDataset")
+class ChartDatasetSerializer(serializers.Serializer):
+    """One exclusive state of the chart: how many devices of each OS family (in ``labels`` order) are in it."""
 
-    counts = serializers.DictField(child=serializers.IntegerField())
-    by_os_family = serializers.DictField()
-    top_pids = serializers.ListField(child=serializers.DictField())
+    key = serializers.CharField()
+    label = serializers.CharField()
+    data = serializers.ListField(child=serializers.IntegerField())
+
+
+@extend_schema_serializer(component_name="FleetChart")
+class ChartSerializer(serializers.Serializer):
+    """Devices per OS family and state, ready for a chart: ``labels`` are the OS families."""
+
+    labels = serializers.ListField(child=serializers.CharField())
+    datasets = ChartDatasetSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="FleetPidCounts")
+class PidCountsSerializer(serializers.Serializer):
+    """A PID with its devices, those with an upgrade available and those on their standard."""
+
+    pid = serializers.CharField()
+    devices = serializers.IntegerField()
+    upgrade = serializers.IntegerField()
+    on_standard = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="FleetReport")
+class ReportSerializer(serializers.Serializer):
+    """The fleet report: ``total`` and each bucket's count, devices per OS family and state (chart data), and the
+    PIDs with most upgrades available."""
+
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="total, and each status bucket")
+    by_os_family = ChartSerializer()
+    top_pids = PidCountsSerializer(many=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from portal.core.api.fields import ApiUrlField, DisplayField
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 from portal.inventory.services.devices import DeviceInvalid, device_input
@@ -36,6 +37,7 @@ class TagListField(serializers.ListField):
         return [tag.name for tag in instance.tags.all()]
 
 
+@extend_schema_serializer(component_name="RecommendationSummary")
 class RecommendationField(RecommendationSummarySerializer):
     """The device's recommendation, null when not computed yet."""
 
@@ -79,11 +81,13 @@ class DeviceSerializer(serializers.ModelSerializer):
     """A device; ``tags`` are names; ``recommendation`` is read-only (null until computed). Input is checked by
     the rules every entry shares (CSV, form, show version, NetBox): problems come back by field."""
 
+    url = ApiUrlField("api-device-detail")
+    display = DisplayField(help_text="The hostname")
     recommendation = RecommendationField(read_only=True, allow_null=True)
 
     class Meta:
         model = Device
-        fields = ["id", *COLUMNS, "source", "netbox_id", "created", "updated", "recommendation"]
+        fields = ["id", "url", "display", *COLUMNS, "source", "netbox_id", "created", "updated", "recommendation"]
         read_only_fields = ["source", "netbox_id", "created", "updated"]
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -107,6 +111,7 @@ def problems_by_field(problems: Iterable[tuple[str, str]]) -> dict[str, list[str
     return fields
 
 
+@extend_schema_serializer(component_name="DeviceImportRowError")
 class RowErrorSerializer(serializers.Serializer):
     """One import problem."""
 
@@ -115,6 +120,7 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="DeviceImport")
 class ImportRequestSerializer(serializers.Serializer):
     """JSON import: rows are objects keyed by the CSV columns (hostname and pid required)."""
 
@@ -122,6 +128,7 @@ class ImportRequestSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(default=False)
 
 
+@extend_schema_serializer(component_name="DeviceImportUpload")
 class ImportUploadSerializer(serializers.Serializer):
     """Multipart import: a CSV file."""
 
@@ -129,6 +136,7 @@ class ImportUploadSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(default=False)
 
 
+@extend_schema_serializer(component_name="DeviceImportResult")
 class ImportResultSerializer(serializers.Serializer):
     """The outcome of an import (``imported`` false: refused, nothing written)."""
 
@@ -141,6 +149,7 @@ class ImportResultSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
+@extend_schema_serializer(component_name="DeviceImportRefused")
 class ImportRefusedSerializer(serializers.Serializer):
     """Error body of a refused import: the usual code and message, plus every problem by row and column."""
 
@@ -150,6 +159,7 @@ class ImportRefusedSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
+@extend_schema_serializer(component_name="ShowVersionParse")
 class ShowParseRequestSerializer(serializers.Serializer):
     """Pasted CLI output; ``save`` creates or updates the device."""
 
@@ -163,6 +173,7 @@ class ShowParseRequestSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
 
 
+@extend_schema_serializer(component_name="ShowVersionFacts")
 class ShowFactsSerializer(serializers.Serializer):
     """What the output said."""
 
@@ -178,6 +189,7 @@ class ShowFactsSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
+@extend_schema_serializer(component_name="ShowVersionParseResult")
 class ShowParseResultSerializer(serializers.Serializer):
     """Parsed facts, and the device when ``save`` was asked."""
 
@@ -186,12 +198,14 @@ class ShowParseResultSerializer(serializers.Serializer):
     created = serializers.BooleanField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="NetBoxSync")
 class NetBoxSyncRequestSerializer(serializers.Serializer):
     """Optional NetBox filters, e.g. {"site": "ber1"} (passed to /api/dcim/devices/)."""
 
     filters = serializers.DictField(child=serializers.CharField(), required=False)
 
 
+@extend_schema_serializer(component_name="NetBoxSkipped")
 class SkippedSerializer(serializers.Serializer):
     """A NetBox device that was not imported, and why."""
 

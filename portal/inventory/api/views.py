@@ -115,6 +115,7 @@ class DeviceViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Export the (filtered) devices as CSV",
+        filters=True,
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV in the import's columns")},
     )
     @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
@@ -192,7 +193,8 @@ class ShowParseView(APIView):
         except DeviceInvalid as exc:
             raise ValidationError(problems_by_field(exc.problems)) from None
         facts_body = dataclasses.asdict(facts)
-        return Response(ShowParseResultSerializer({"facts": facts_body, "device": device, "created": created}).data)
+        answer = {"facts": facts_body, "device": device, "created": created}
+        return Response(ShowParseResultSerializer(answer, context={"request": request}).data)
 
 
 class NetBoxSyncView(APIView):

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.catalog.api.serializers import (
-    RecommendationSerializer,
-    ReleaseSerializer,
-)
+from portal.catalog.api.serializers import RecommendationSerializer, ReleaseSerializer
+from portal.catalog.filters import DeviceReleaseFilter
 from portal.catalog.models import Product, Recommendation, Release
 from portal.catalog.selectors import releases_of_product
-from portal.core.api.filters import StrictBooleanFilter
+from portal.core.api.filters import filterset_qs
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
 from portal.inventory.models import Device
@@ -41,54 +37,24 @@ class DeviceRecommendationView(APIView):
             ),
             device_id=pk,
         )
-        return Response(RecommendationSerializer(rec).data)
+        return Response(RecommendationSerializer(rec, context={"request": request}).data)
 
 
-class DeviceReleaseFilterSet(filters.FilterSet):
-    """``?all=`` and ``?suggested=`` of a device's releases: above the device's current release unless ``all``."""
-
-    all = StrictBooleanFilter(method="include_all", label="include releases at or below the current one")
-    suggested = StrictBooleanFilter(method="only_suggested", label="only suggested releases")
-
-    class Meta:
-        model = Release
-        fields = ["all", "suggested"]
-
-    def __init__(self, *args: Any, device: Device, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.device = device
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("all") and self.device.release_key:
-            queryset = queryset.filter(sort_key__gt=self.device.release_key)
-        return queryset
-
-    def include_all(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset  # read in filter_queryset: it lifts the device's own bound
-
-    def only_suggested(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset.filter(is_suggested=True) if value else queryset
-
-
-class DeviceReleasesView(APIView):
-    """The releases of a device's product, above its current release unless ?all=true."""
+@extend_schema(summary="Releases for a device (above its current release by default), newest first")
+class DeviceReleasesView(ListAPIView):
+    """The releases of a device's product, above its current release unless ?all=true; paginated like every
+    list."""
 
     permission_classes = [needs("inventory.view_device", "catalog.view_release")]
+    serializer_class = ReleaseSerializer
+    queryset = Release.objects.all()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeviceReleaseFilter  # applied in filter_queryset: it needs the device
 
-    @extend_schema(
-        summary="Releases for a device (above its current release by default)",
-        parameters=[
-            OpenApiParameter("all", bool, description="include releases at or below the current one"),
-            OpenApiParameter("suggested", bool),
-        ],
-        responses={200: ReleaseSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        device = get_object_or_404(Device, pk=pk)
-        product = Product.objects.filter(pid__iexact=device.pid).first()
-        rows = releases_of_product(product) if product is not None else Release.objects.none()
-        filterset = DeviceReleaseFilterSet(request.query_params, queryset=rows, device=device)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return Response(ReleaseSerializer(filterset.qs, many=True).data)
+    def get_queryset(self) -> QuerySet[Release]:
+        self.device = get_object_or_404(Device, pk=self.kwargs["pk"])
+        product = Product.objects.filter(pid__iexact=self.device.pid).first()
+        return releases_of_product(product) if product is not None else Release.objects.none()
+
+    def filter_queryset(self, queryset: QuerySet[Release]) -> QuerySet[Release]:
+        return filterset_qs(DeviceReleaseFilter(self.request.query_params, queryset=queryset, device=self.device))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.catalog.api.serializers import (
-    RecommendationSerializer,
-)
-from portal.catalog.choices import FleetStatus
+from portal.catalog.api.serializers import RecommendationSerializer, ReportSerializer
 from portal.catalog.models import Recommendation
 from portal.catalog.selectors import (
     dashboard_by_pid,
@@ -20,6 +19,7 @@ from portal.catalog.selectors import (
     report_csv_rows,
 )
 from portal.catalog.summary import fleet_summary
+from portal.core.api.filters import filterset_qs
 from portal.core.api.permissions import needs
 from portal.core.counts import CachedCount
 from portal.core.streaming import csv_stream
@@ -28,10 +28,7 @@ from portal.inventory.models import Device
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Recommendations (device-list filters apply: ?status=upgrade_available&pid=...&site=...)",
-        parameters=[OpenApiParameter("status", str, enum=list(FleetStatus.values))],
-    )
+    list=extend_schema(summary="Recommendations (the device list's filters apply: ?status=upgrade_available&site=A)")
 )
 class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     """Each device's target release with the reason in words; look up by device id."""
@@ -40,6 +37,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [needs("inventory.view_device", "catalog.view_release")]
     queryset = Recommendation.objects.all()
     filter_backends: list = []
+    schema_filterset_class = DeviceFilter  # applied to the devices in list()
 
     def get_queryset(self):
         return Recommendation.objects.select_related(
@@ -48,7 +46,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # Paged from the device side: the hostname index gives the order and the page without sorting a join.
-        devices = DeviceFilter(request.query_params, queryset=Device.objects.all()).qs
+        devices = filterset_qs(DeviceFilter(request.query_params, queryset=Device.objects.all()))
         devices = devices.filter(recommendation__isnull=False).select_related(
             "recommendation",
             "recommendation__target_release",
@@ -57,44 +55,38 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
             "recommendation__standard__family",
         )
         page = self.paginate_queryset(CachedCount(devices, request.query_params.dict(), scope="recommendations"))
-        return self.get_paginated_response(RecommendationSerializer([d.recommendation for d in page], many=True).data)
+        return self.get_paginated_response(self.get_serializer([d.recommendation for d in page], many=True).data)
 
 
 class ReportView(APIView):
     """The fleet report: counts per bucket, per OS family, and the PIDs with the most upgrades available."""
 
     permission_classes = [needs("inventory.view_device")]
+    schema_filterset_class = DeviceFilter  # the report is of the devices these select
 
     @extend_schema(
-        summary="Fleet report (counts); ?export=csv for the per-device report",
+        summary="Fleet report (counts) of the devices the device list's filters select; ?export=csv per device",
         parameters=[OpenApiParameter("export", str, enum=["csv"], description="csv: the per-device report")],
         responses={
-            200: OpenApiResponse(
-                response={
-                    "type": "object",
-                    "properties": {
-                        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
-                        "by_os_family": {"type": "object"},
-                        "top_pids": {"type": "array", "items": {"type": "object"}},
-                    },
-                },
-                description="JSON report, or CSV with ?export=csv",
-            )
+            200: ReportSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="With ?export=csv"),
         },
     )
     def get(self, request: Request) -> object:
+        export = request.query_params.get("export", "")
+        if export not in ("", "csv"):
+            raise ValidationError({"export": [f"{export[:40]!r} is not a format of the report: use csv."]})
         filters = DeviceFilter(request.query_params, queryset=Device.objects.all())
-        devices = filters.qs
-        if request.query_params.get("export") == "csv":
+        devices = filterset_qs(filters)
+        if export == "csv":
             return csv_stream(report_csv_rows(devices), "fleet-report.csv")
         if not any(request.query_params.get(name) for name in filters.filters):
             summary = fleet_summary()  # the whole fleet: cached per generation
-            return Response(
-                {"counts": summary["counts"], "by_os_family": summary["chart"], "top_pids": summary["top_pids"]}
-            )
-        body = {
-            "counts": dashboard_counts(devices),
-            "by_os_family": dashboard_chart(devices),
-            "top_pids": dashboard_by_pid(devices),
-        }
-        return Response(body)
+            body = {"counts": summary["counts"], "by_os_family": summary["chart"], "top_pids": summary["top_pids"]}
+        else:
+            body = {
+                "counts": dashboard_counts(devices),
+                "by_os_family": dashboard_chart(devices),
+                "top_pids": dashboard_by_pid(devices),
+            }
+        return Response(ReportSerializer(body).data)

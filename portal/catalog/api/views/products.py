@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,14 +20,11 @@ from portal.catalog.api.serializers import (
     ProductSerializer,
     ReleaseSerializer,
 )
+from portal.catalog.filters import ImageFilter, ProductFilter, ProductReleaseFilter, ReleaseFilterSet
 from portal.catalog.models import Image, Product, Release, StandardRelease
-from portal.catalog.selectors import (
-    ReleaseFilter,
-    products_with_counts,
-    releases_of_product,
-)
+from portal.catalog.selectors import products_with_counts, releases_of_product
 from portal.catalog.services.lookups import image_search, image_status_check
-from portal.cisco.versionkey import release_sort_key
+from portal.core.api.filters import filterset_qs
 from portal.core.api.permissions import ModelPermissionsWithView, needs
 from portal.core.api.schemas import ErrorSerializer
 from portal.core.upstream_errors import upstream_call
@@ -44,52 +41,30 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     # Cisco PIDs may hold a slash (ISR4351/K9); a second segment named "releases" is the action, not a PID.
     lookup_value_regex = r"[^/]+(?:/(?!releases/?$)[^/]+)?"
     queryset = Product.objects.all()
-    filter_backends: list = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProductFilter
 
     def get_queryset(self):
-        return products_with_counts(self.request.query_params.get("q", "").strip())
+        return products_with_counts()
 
     @extend_schema(
         summary="Releases of a product, newest first in Cisco order",
-        parameters=[
-            OpenApiParameter("above", str, description="only releases above this version"),
-            OpenApiParameter("suggested", bool, description="only suggested releases"),
-            OpenApiParameter("software_type", int, description="software type id (catalog row id)"),
-        ],
-        responses={200: ReleaseSerializer(many=True)},
+        filters=True,
+        responses={200: ReleaseSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
     )
-    @action(detail=True, methods=["get"], serializer_class=ReleaseSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=ReleaseSerializer,
+        filterset_class=ProductReleaseFilter,
+        queryset=Release.objects.all(),  # what the filters are of (for the schema)
+    )
     def releases(self, request: Request, pid: str) -> Response:
         """The release browser of one PID."""
         product = get_object_or_404(Product, pid=pid)
-        params = request.query_params
-        software_type = params.get("software_type", "")
-        rows = releases_of_product(
-            product,
-            ReleaseFilter(
-                above=params.get("above", ""),
-                suggested_only=params.get("suggested", "").lower() in ("1", "true", "yes", "on"),
-                software_type_id=int(software_type) if software_type.isdigit() else None,
-            ),
-        )
+        rows = filterset_qs(ProductReleaseFilter(request.query_params, queryset=releases_of_product(product)))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(ReleaseSerializer(page, many=True).data)
-
-
-class ReleaseFilterSet(filters.FilterSet):
-    """Release filters: PID, suggested, software type, above a version."""
-
-    pid = filters.CharFilter(field_name="product__pid")
-    suggested = filters.BooleanFilter(field_name="is_suggested")
-    software_type = filters.NumberFilter(field_name="software_type_id")
-    above = filters.CharFilter(method="filter_above", label="above version")
-
-    class Meta:
-        model = Release
-        fields = ["pid", "suggested", "software_type", "above"]
-
-    def filter_above(self, queryset, name: str, value: str):
-        return queryset.filter(sort_key__gt=release_sort_key(value)) if value else queryset
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -97,7 +72,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReleaseSerializer
     permission_classes = [ModelPermissionsWithView]
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = ReleaseFilterSet
     queryset = Release.objects.all()
 
@@ -115,23 +90,13 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ImageFilterSet(filters.FilterSet):
-    name = filters.CharFilter(field_name="name")
-    guid = filters.CharFilter(field_name="guid")
-    pid = filters.CharFilter(field_name="release__product__pid")
-
-    class Meta:
-        model = Image
-        fields = ["name", "guid", "pid"]
-
-
 class ImageViewSet(viewsets.ReadOnlyModelViewSet):
     """Images of the catalog (filter by name, GUID or PID)."""
 
     serializer_class = ImageListSerializer
     permission_classes = [ModelPermissionsWithView]
-    filter_backends = [filters.DjangoFilterBackend]
-    filterset_class = ImageFilterSet
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ImageFilter
     queryset = Image.objects.all()
 
     def get_queryset(self):
@@ -156,17 +121,23 @@ class ImageViewSet(viewsets.ReadOnlyModelViewSet):
             image_search, pid=body.validated_data["pid"], image_names=body.validated_data["image_names"]
         )
         data = {"releases": result.releases, "invalid_images": list(result.invalid_images)}
-        return Response(ImageSearchResultSerializer(data).data)
+        return Response(ImageSearchResultSerializer(data, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Status of image names (metadata/images, synchronous): deleted? deferred?",
         request=ImageStatusRequestSerializer,
         responses={200: ImageStatusSerializer(many=True), **UPSTREAM_ERRORS},
     )
-    @action(detail=False, methods=["post"], serializer_class=ImageStatusRequestSerializer, filter_backends=[])
+    @action(
+        detail=False,
+        methods=["post"],
+        serializer_class=ImageStatusRequestSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def status(self, request: Request) -> Response:
         """Ask the upstream (five names per call), store the answers, return them."""
         body = ImageStatusRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rows = upstream_call(image_status_check, image_names=body.validated_data["image_names"])
-        return Response(ImageStatusSerializer(rows, many=True).data)
+        return Response(ImageStatusSerializer(rows, many=True, context=self.get_serializer_context()).data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 
 from portal.catalog.api.serializers import RefreshDetailSerializer, RefreshSerializer
 from portal.catalog.choices import PairState, RefreshTrigger
+from portal.catalog.filters import RefreshFilter
 from portal.catalog.models import CatalogRefresh, CatalogRefreshPair
 from portal.catalog.services.refresh import (
     Queued,
@@ -30,7 +32,8 @@ class RefreshViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RefreshSerializer
     queryset = CatalogRefresh.objects.all()
-    filter_backends: list = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RefreshFilter
 
     def get_permissions(self):
         if self.action in ("create", "retry"):
@@ -48,9 +51,8 @@ class RefreshViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return rows
 
     def _accepted(self, request: Request, queued: Queued) -> Response:
-        url = request.build_absolute_uri(f"/api/v1/catalog/refreshes/{queued.refresh.pk}/")
-        body = RefreshSerializer(queued.refresh).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+        body = RefreshSerializer(queued.refresh, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
     @extend_schema(request=None, responses={202: RefreshSerializer, 403: ErrorSerializer})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:

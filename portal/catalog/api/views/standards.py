@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status, viewsets
 
 from portal.catalog.api.serializers import ImageFamilySerializer, StandardSerializer
+from portal.catalog.filters import ImageFamilyFilter, StandardFilter
 from portal.catalog.models import ImageFamily, Product, StandardRelease
 from portal.catalog.services.standards import (
     StandardExists,
@@ -59,7 +60,7 @@ class StandardViewSet(viewsets.ModelViewSet):
     serializer_class = StandardSerializer
     permission_classes = [ModelPermissionsWithView]
     filter_backends = [filters.DjangoFilterBackend]
-    filterset_fields = {"product__pid": ["exact"], "family__key": ["exact"], "site": ["exact"], "role": ["exact"]}
+    filterset_class = StandardFilter
     queryset = StandardRelease.objects.all()
 
     def get_queryset(self):
@@ -113,6 +114,8 @@ class ImageFamilyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
     lookup_value_regex = r"[^/]+"
     queryset = ImageFamily.objects.all()
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = ImageFamilyFilter
 
     def get_queryset(self):
         products = Prefetch("products", queryset=Product.objects.order_by("pid").only("id", "pid"))

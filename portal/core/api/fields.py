@@ -1,0 +1,51 @@
+"""The two fields every API object carries, as NetBox's do: ``url`` (where the object lives in the API, absolute)
+and ``display`` (a short label a person reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.core.links import portal_url
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiUrlField(serializers.Field):
+    """The object's own API URL: under ``PORTAL_BASE_URL`` when set, else the request's host (a serializer used
+    without a request, e.g. for a webhook's body, gives the path alone unless ``PORTAL_BASE_URL`` is set).
+
+    ``view_name`` is the detail route; ``lookup`` the attribute (or key) that fills its one URL argument (``pk``),
+    ``None`` for a route without one."""
+
+    def __init__(self, view_name: str, *, lookup: str | None = "pk", **kwargs: Any) -> None:
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", "This object in the API (absolute URL)")
+        super().__init__(**kwargs)
+        self.view_name = view_name
+        self.lookup = lookup
+
+    def to_representation(self, instance: Any) -> str:
+        args = []
+        if self.lookup is not None:
+            args = [instance[self.lookup] if isinstance(instance, dict) else getattr(instance, self.lookup)]
+        return portal_url(reverse(self.view_name, args=args), self.context.get("request"))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DisplayField(serializers.Field):
+    """A short label of the object for people (NetBox's ``display``): ``str()`` of it unless ``label`` says
+    otherwise (a function of the object)."""
+
+    def __init__(self, label: Callable[[Any], str] = str, **kwargs: Any) -> None:
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", "A short label of this object for people")
+        super().__init__(**kwargs)
+        self.label_of = label
+
+    def to_representation(self, instance: Any) -> str:
+        return self.label_of(instance)
