@@ -78,8 +78,8 @@ def test_an_unknown_sort_field_is_a_400_listing_the_allowed_ones(api_as, adminis
     devices = api.get("/api/v1/devices/", {"ordering": "hostname,-colour"})
     assert devices.status_code == 400
     assert devices.json()["fields"]["ordering"] == [
-        "Cannot sort by '-colour': use hostname, pid, current_release, site, role, os_family, updated (a leading - "
-        "sorts descending; separate several with commas)."
+        "Cannot sort by '-colour': use hostname, pid, current_release, site, role, os_family, updated, target (a "
+        "leading - sorts descending; separate several with commas)."
     ]
     jobs = api.get("/api/v1/downloads/jobs/", {"ordering": "size"})
     assert jobs.status_code == 400

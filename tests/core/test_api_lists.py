@@ -16,6 +16,7 @@ from compliance.choices import FormKind
 from downloads.choices import JobSource
 from portal.catalog.choices import RefreshState, RefreshTrigger
 from portal.catalog.models import CatalogRefresh
+from portal.catalog.services.families import family_key, image_families_sync_pids
 from portal.catalog.services.recommendations import recommendations_recompute
 from portal.catalog.summary import fleet_changed
 from portal.cisco.versions import normalize
@@ -74,6 +75,13 @@ def _standard(i: int, user: Any) -> str:
 
 def _image(i: int, user: Any) -> str:
     return ImageFactory(release=ReleaseFactory(version=f"17.{i + 1}.1")).name
+
+
+def _family(i: int, user: Any) -> str:
+    release = ReleaseFactory(product=ProductFactory(pid=f"PID-{i}"), version="17.9.4")
+    image = ImageFactory(release=release, name=f"fam{i}_iosxe.17.09.04.SPA.bin")
+    image_families_sync_pids(pids=[f"PID-{i}"])
+    return family_key(image.name)
 
 
 def _refresh(i: int, user: Any) -> str:
@@ -146,6 +154,7 @@ CASES = [
     ListCase(
         "/api/v1/catalog/standards/", "site", _standard, lambda r: r["site"], ("id", "-1", "not a whole number from 0")
     ),
+    ListCase("/api/v1/catalog/families/", "key", _family, lambda r: r["key"], ("key", "a\x00", "Null characters")),
     ListCase(
         "/api/v1/catalog/refreshes/",
         "trigger",

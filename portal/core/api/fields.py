@@ -33,7 +33,14 @@ class ApiUrlField(serializers.Field):
         args = []
         if self.lookup is not None:
             args = [instance[self.lookup] if isinstance(instance, dict) else getattr(instance, self.lookup)]
-        return portal_url(reverse(self.view_name, args=args), self.context.get("request"))
+        return self._base() + reverse(self.view_name, args=args)
+
+    def _base(self) -> str:
+        # Once per answer, not per row: the scheme and host (validated against ALLOWED_HOSTS) are the same for all.
+        context = self.context if isinstance(self.context, dict) else {}
+        if "_portal_url_base" not in context:
+            context["_portal_url_base"] = portal_url("/", context.get("request")).rstrip("/")
+        return context["_portal_url_base"]
 
 
 @extend_schema_field(OpenApiTypes.STR)
