@@ -3,36 +3,49 @@
 nginx (run as our own process, config in a temp dir) serves the image file; the simulator's last redirect
 points there (``simExternalUrl``), so Depot walks the real path: token, metadata, download/pidimage, the
 default URL with &access_token=, the 302 through the host allow-list, then the bytes. One Depot job is timed
-from the request to "stored" (streamed, md5 and sha512 in two threads, fsync, verified, renamed into
-content-addressed storage) by a real Celery worker process; then the shell does the same work:
+from the request to "stored" (streamed, md5 and sha512 in two threads, written, fsynced, verified, renamed into
+content-addressed storage) by a real Celery worker process, from the job row's own timestamps; then the shell
+does the same work:
 
-    curl -s URL | tee OUT >(md5sum >/dev/null) | sha512sum
+    curl -s URL | tee OUT >(md5sum >/dev/null) | sha512sum >/dev/null; wait $!
 
-It prints both rates in MB/s (10^6 bytes per second), their ratio (Depot / shell) and the worker's peak RSS
-(VmHWM, the largest of the worker's processes). Targets (issue 6): ratio >= 1.0, peak RSS < 200 MB.
+``--repeat N`` runs N such pairs per size, interleaved (Depot, shell, Depot, shell ...), because this kind of
+machine drifts by up to 2x over minutes: compare within a pair, quote the median ratio. Each pair prints both
+rates in MB/s (10^6 bytes per second), the ratio Depot / shell, the CPU-seconds each used (the worker's processes;
+the shell's whole pipeline) and the load average; each size ends with ``median ratio X.XX``; the run ends with
+the worker's peak RSS (VmHWM, the largest of its processes). Targets (issue 14): median ratio >= 1.6 at 1 GiB and
+4 GiB (2.0 beyond), peak RSS < 100 MB. ``--results bench/results`` also writes the figures to a file there.
 
-    .venv/bin/python bench/download.py [--sizes 1,4] [--keep]
+    .venv/bin/python bench/download.py [--sizes 1,4] [--repeat 3] [--results [DIR]] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.needs import require  # noqa: E402
+from bench.record import write_results  # noqa: E402
+
 GIB = 1 << 30
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PID = "BENCH-DL-1"
+TICK = os.sysconf("SC_CLK_TCK")
 # The embedded filesystem broker polls every second by default; the bench times the transfer, not that poll
 # (with Redis a message arrives at once), so its worker polls every 50 ms.
 WORKER_MAIN = (
@@ -62,7 +75,7 @@ def write_image(path: Path, guid: str, size: int) -> tuple[str, str]:
     return result.md5, result.sha512
 
 
-def start_nginx(work: Path, www: Path, port: int) -> subprocess.Popen:
+def start_nginx(work: Path, www: Path, port: int, nginx: str = "nginx") -> subprocess.Popen:
     conf = work / "nginx.conf"
     temp = work / "nginx-tmp"
     temp.mkdir(exist_ok=True)
@@ -85,7 +98,7 @@ http {{
   }}
 }}
 """)
-    process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work)], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work)], stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -113,8 +126,8 @@ def catalog_for(images: list[dict]) -> dict:
     }
 
 
-def peak_rss_mb(root_pid: int) -> float:
-    """The largest VmHWM among the worker's main process and its children, in MB (10^6 bytes)."""
+def worker_pids(root_pid: int) -> list[int]:
+    """The worker's main process and its children (the prefork pool)."""
     pids = [root_pid]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -124,8 +137,13 @@ def peak_rss_mb(root_pid: int) -> float:
                 continue
             if int(fields[1]) == root_pid:
                 pids.append(int(entry.name))
+    return pids
+
+
+def peak_rss_mb(root_pid: int) -> float:
+    """The largest VmHWM among the worker's main process and its children, in MB (10^6 bytes)."""
     peak = 0
-    for pid in pids:
+    for pid in worker_pids(root_pid):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -135,22 +153,54 @@ def peak_rss_mb(root_pid: int) -> float:
     return peak / 1e6
 
 
-def run_shell(url: str, out: Path) -> float:
-    started = time.monotonic()
+def worker_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time of the worker's processes so far."""
+    total = 0
+    for pid in worker_pids(root_pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / TICK
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One side of a pair: seconds from start to done, CPU-seconds used."""
+
+    seconds: float
+    cpu: float
+
+
+def run_shell(url: str, out: Path) -> Timing:
+    """The shell pipeline; ``wait $!`` waits for the md5sum in the process substitution too."""
+    cpu, started = children_cpu_seconds(), time.monotonic()
     subprocess.run(
-        ["bash", "-c", f"curl -s '{url}' | tee '{out}' >(md5sum >/dev/null) | sha512sum >/dev/null"], check=True
+        ["bash", "-c", f"curl -s '{url}' | tee '{out}' >(md5sum >/dev/null) | sha512sum >/dev/null; wait $!"],
+        check=True,
     )
-    elapsed = time.monotonic() - started
+    timing = Timing(time.monotonic() - started, children_cpu_seconds() - cpu)
     out.unlink()
-    return elapsed
+    return timing
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4", help="image sizes in GiB, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="Depot/shell pairs per size, interleaved")
+    parser.add_argument(
+        "--results", type=Path, nargs="?", const=ROOT / "bench" / "results", help="also write the figures there"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
     sizes = [int(float(s) * GIB) for s in args.sizes.split(",")]
+    tools = require("bench/download.py", "nginx", "curl", "bash", "tee", "md5sum", "sha512sum")
 
     work = Path(tempfile.mkdtemp(prefix="depot-bench-dl-", dir=str(ROOT / "var")))
     www = work / "www"
@@ -172,7 +222,7 @@ def main() -> None:
         expected[name] = (size, sha512)
     (work / "catalog.json").write_text(json.dumps(catalog_for(images)))
 
-    nginx = start_nginx(work, www, nginx_port)
+    nginx = start_nginx(work, www, nginx_port, tools["nginx"])
     from tests.fixtures.simulator import Simulator, start_simulator
 
     sim_process = start_simulator(work / "catalog.json", "--qps", "1000")
@@ -222,7 +272,9 @@ def main() -> None:
     )
     try:
         wait_ready(worker, work / "worker.log")
-        bench(sizes, expected, sim, nginx_port, worker, work)
+        lines = bench(sizes, args.repeat, expected, nginx_port, worker, work)
+        if args.results:
+            print(f"written to {write_results('download', lines, args.results)}")
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, 15)
@@ -242,38 +294,64 @@ def wait_ready(worker: subprocess.Popen, log: Path, timeout: float = 60) -> None
         time.sleep(0.1)
 
 
-def bench(sizes: list[int], expected: dict, sim, nginx_port: int, worker: subprocess.Popen, work: Path) -> None:
-    from downloads.choices import JobState
-    from downloads.models import DownloadJob
-    from downloads.services import download_job_request
+def bench(
+    sizes: list[int], repeat: int, expected: dict, nginx_port: int, worker: subprocess.Popen, work: Path
+) -> list[str]:
+    """Run the pairs, print each line as it comes; return the lines."""
+    lines: list[str] = []
 
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    say(
+        f"{repeat} interleaved pairs per size (a Depot job, then the shell), SQLite + the embedded broker, "
+        f"load average {os.getloadavg()[0]:.2f} (2 cores: other work on the machine shows here)"
+    )
     for size in sizes:
         name = f"bench-{size >> 20}m.bin"
-        started = time.monotonic()
-        job = download_job_request(pid=PID, image_name=name)
-        while True:
-            job.refresh_from_db()
-            if job.is_terminal or job.state in (JobState.BLOCKED, JobState.AWAITING_COMPLIANCE):
-                break
-            if worker.poll() is not None:
-                raise SystemExit("the worker died; see its log")
-            time.sleep(0.05)
-        depot_seconds = time.monotonic() - started
-        if job.state != JobState.STORED or job.stored_image.sha512 != expected[name][1]:
-            raise SystemExit(f"{name}: job ended {job.state}: {job.reason}")
-        DownloadJob.objects.all().delete()
-        rss = peak_rss_mb(worker.pid)
-        shell_seconds = run_shell(f"http://127.0.0.1:{nginx_port}/{name}", work / "shell.out")
-        depot, shell = size / depot_seconds / 1e6, size / shell_seconds / 1e6
-        print(
-            f"{name}: Depot {depot:7.1f} MB/s ({depot_seconds:.2f} s, request to stored and verified)  "
-            f"shell {shell:7.1f} MB/s ({shell_seconds:.2f} s)  ratio {depot / shell:.2f}  "
-            f"worker peak RSS {rss:.0f} MB",
-            flush=True,
-        )
-        from downloads import storage
+        ratios = []
+        for run in range(1, repeat + 1):
+            depot = run_depot(name, expected[name][1], worker)
+            shell = run_shell(f"http://127.0.0.1:{nginx_port}/{name}", work / "shell.out")
+            ratios.append(shell.seconds / depot.seconds)
+            say(
+                f"{name} pair {run}: Depot {size / depot.seconds / 1e6:6.1f} MB/s ({depot.seconds:5.2f} s, "
+                f"{depot.cpu:5.2f} CPU-s)  shell {size / shell.seconds / 1e6:6.1f} MB/s ({shell.seconds:5.2f} s, "
+                f"{shell.cpu:5.2f} CPU-s)  ratio {ratios[-1]:.2f}  load {os.getloadavg()[0]:.2f}"
+            )
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        say(f"{name}: median ratio {statistics.median(ratios):.2f} ({len(ratios)} pairs, {spread})")
+    say(f"worker peak RSS {peak_rss_mb(worker.pid):.0f} MB")
+    say(f"load average at the end {os.getloadavg()[0]:.2f}")
+    return lines
 
-        storage.stored_path(expected[name][1]).unlink()
+
+def run_depot(name: str, sha512: str, worker: subprocess.Popen) -> Timing:
+    """One job from the request to stored and verified, timed by its row (created_at to finished_at); then the
+    job, the stored row and the file go, so the next pair downloads again."""
+    from downloads import storage
+    from downloads.choices import JobState
+    from downloads.models import DownloadJob, StoredImage
+    from downloads.services import download_job_request
+
+    cpu = worker_cpu_seconds(worker.pid)
+    job = download_job_request(pid=PID, image_name=name)
+    while True:
+        job.refresh_from_db()
+        if job.is_terminal or job.state in (JobState.BLOCKED, JobState.AWAITING_COMPLIANCE):
+            break
+        if worker.poll() is not None:
+            raise SystemExit("the worker died; see its log (--keep keeps it)")
+        time.sleep(0.05)
+    used = worker_cpu_seconds(worker.pid) - cpu
+    if job.state != JobState.STORED or job.stored_image.sha512 != sha512:
+        raise SystemExit(f"{name}: job ended {job.state}: {job.reason}")
+    seconds = (job.finished_at - job.created_at) / datetime.timedelta(seconds=1)
+    DownloadJob.objects.all().delete()
+    StoredImage.objects.all().delete()
+    storage.stored_path(sha512).unlink()
+    return Timing(seconds, used)
 
 
 if __name__ == "__main__":

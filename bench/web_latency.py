@@ -1,12 +1,17 @@
 """Latency of the engineer's pages and API endpoints on a 100,000-device / 50,000-image fleet, under load.
 
-Seeds (or reuses) a database under var/bench/web/ with ``seed_fleet``, runs gunicorn with the production
-settings (PORTAL_ENV=production, DEBUG off, manifest static files, secure cookies; Redis for cache and broker
-when redis-server is installed), and drives each URL with wrk (a Lua ``done`` hook prints p50/p95/p99) or, without
-wrk, a Python thread pool. Prints one line per URL: p50, p95, p99 in ms, requests/s, non-2xx answers. No asserts.
+Seeds (or reuses) a database with ``seed_fleet``: SQLite under var/bench/web/ by default, or with ``--postgres
+URL`` a database ``depot_bench`` on that server (created if needed; the URL names any database the user can
+connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn with the production settings
+(PORTAL_ENV=production, DEBUG off, manifest static files, secure cookies; Redis for cache and broker when
+redis-server is installed), and drives each URL with wrk (a Lua ``done`` hook prints p50/p95/p99) or, without
+wrk, a Python thread pool (figures not comparable: it says so). Prints a header line naming the database, then
+one line per URL: p50, p95, p99 in ms, requests/s, non-2xx answers. Target (issue 14): p95 < 50 ms everywhere at
+100,000 devices / 50,000 images on PostgreSQL. ``--results bench/results`` also writes the figures there.
+No asserts.
 
     .venv/bin/python bench/web_latency.py [--devices 100000] [--images 50000] [--connections 4] [--duration 10]
-                                          [--workers 3] [--reseed]
+                                          [--workers 3] [--reseed] [--postgres URL] [--results [DIR]]
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import statistics
@@ -29,11 +33,19 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.needs import INSTALL, find  # noqa: E402
+from bench.record import write_results  # noqa: E402
+
 VAR = ROOT / "var" / "bench" / "web"
 PYTHON = sys.executable
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+BENCH_DATABASE = "depot_bench"
+# The database the bench uses: SQLite under VAR unless main() points it at PostgreSQL (--postgres).
+DATABASE_URL = f"sqlite:///{VAR / 'depot.sqlite3'}"
 LUA = """
 done = function(summary, latency, requests)
   local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout
@@ -51,7 +63,7 @@ def free_port() -> int:
 
 def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"PORTAL_VAR_DIR": str(VAR), "DATABASE_URL": f"sqlite:///{VAR / 'depot.sqlite3'}"})
+    env.update({"PORTAL_VAR_DIR": str(VAR), "DATABASE_URL": DATABASE_URL})
     env.update(extra or {})
     return env
 
@@ -79,7 +91,7 @@ def ensure_fleet(devices: int, images: int, reseed: bool) -> None:
     manage("createcachetable")
     count = int(django_eval("from portal.inventory.models import Device; print(Device.objects.count())"))
     if count == devices and not reseed:
-        print(f"reusing {VAR / 'depot.sqlite3'} ({count} devices)")
+        print(f"reusing {database_name()} ({count} devices)")
         django_eval("from portal.inventory.services.devices import table_statistics_refresh as t\nt()")
         return
     if reseed or count:
@@ -90,6 +102,31 @@ def ensure_fleet(devices: int, images: int, reseed: bool) -> None:
     started = time.monotonic()
     manage("seed_fleet", "--devices", str(devices), "--images", str(images), capture=True)
     print(f"seeded {devices} devices and ~{images} images in {time.monotonic() - started:.1f} s")
+
+
+def database_name() -> str:
+    """What the header line says about the database."""
+    if DATABASE_URL.startswith("sqlite"):
+        return f"SQLite ({VAR / 'depot.sqlite3'})"
+    parts = urlsplit(DATABASE_URL)
+    return f"PostgreSQL (database {BENCH_DATABASE} on {parts.hostname}:{parts.port or 5432})"
+
+
+def postgres_bench_url(url: str) -> str:
+    """The bench database's URL on the server of ``url``, creating the database if it is missing."""
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"--postgres wants postgres://user@host:port/database, not {url!r}")
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    except psycopg.Error as exc:
+        raise SystemExit(f"cannot use PostgreSQL at {parts.hostname}:{parts.port or 5432}: {exc}".strip()) from None
+    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
 
 
 def credentials(env: dict[str, str]) -> dict[str, str]:
@@ -120,7 +157,8 @@ print(json.dumps({"session": session.session_key, "token": api_token_create(user
 
 
 def start_redis() -> tuple[subprocess.Popen | None, str]:
-    if not shutil.which("redis-server"):
+    if not find("redis-server"):
+        print(f"redis-server not found ({INSTALL['redis-server']}): cache and broker fall back to the database")
         return None, ""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own command line
@@ -226,14 +264,15 @@ def check(url: str, header: str) -> None:
 
 
 def run_wrk(url: str, header: str, connections: int, duration: int) -> tuple[float, float, float, float, int]:
+    wrk = find("wrk") or "wrk"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     threads = min(2, connections)
     subprocess.run(  # noqa: S603 - warm-up: caches, connections, the cached fleet summary
-        [WRK, "-t1", "-c1", "-d1s", "-H", header, url], capture_output=True, check=False
+        [wrk, "-t1", "-c1", "-d1s", "-H", header, url], capture_output=True, check=False
     )
     out = subprocess.run(  # noqa: S603 - our own command line
-        [WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-H", header, "-s",
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-H", header, "-s",
          script.name, url],
         capture_output=True, text=True, check=False,
     ).stdout  # fmt: skip
@@ -297,6 +336,7 @@ def targets(ids: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def main() -> None:
+    global DATABASE_URL  # one run, one database, read by every helper above
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--images", type=int, default=50_000)
@@ -304,32 +344,49 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database has the fleet")
+    parser.add_argument("--postgres", metavar="URL", help=f"run on PostgreSQL: a database {BENCH_DATABASE} there")
+    parser.add_argument(
+        "--results", type=Path, nargs="?", const=ROOT / "bench" / "results", help="also write the figures there"
+    )
     args = parser.parse_args()
+    drive = run_wrk if find("wrk") else run_python
+    if drive is run_python:
+        print(f"wrk not found ({INSTALL['wrk']}): measuring with Python threads, figures not comparable with wrk's")
+    if args.postgres:
+        DATABASE_URL = postgres_bench_url(args.postgres)
 
     ensure_fleet(args.devices, args.images, args.reseed)
     redis, redis_url = start_redis()
     server = None
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     try:
         env = production_env(redis_url)
         manage("collectstatic", "--noinput", "-v0", env=env)
         ids = credentials(env)
         server, base = start_gunicorn(env, args.workers)
-        drive = run_wrk if os.path.exists(WRK) else run_python
-        print(
-            f"gunicorn {args.workers} sync workers, PORTAL_ENV=production, SQLite, "
-            f"cache {'Redis' if redis else 'DB'}; {'wrk' if drive is run_wrk else 'python'} with "
-            f"{args.connections} connections for {args.duration} s per URL; load average {os.getloadavg()[0]:.2f}"
+        say(
+            f"{args.devices} devices, ~{args.images} images on {database_name()}; gunicorn {args.workers} sync "
+            f"workers, PORTAL_ENV=production, cache {'Redis' if redis else 'DB'}; "
+            f"{'wrk' if drive is run_wrk else 'python'} with {args.connections} connections for {args.duration} s "
+            f"per URL; load average {os.getloadavg()[0]:.2f}"
         )
-        print(f"{'kind':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-2xx':>8}  url")
+        say(f"{'kind':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-2xx':>8}  url")
         for kind, path in targets(ids):
             header = f"Cookie: sessionid={ids['session']}" if kind == "page" else f"Authorization: Token {ids['token']}"
             check(base + path, header)
             p50, p95, p99, rate, bad = drive(base + path, header, args.connections, args.duration)
-            print(f"{kind:5} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:8.1f} {bad:8d}  {path}", flush=True)
-        print(f"load average at the end {os.getloadavg()[0]:.2f} (2 cores; other work on the machine shows here)")
+            say(f"{kind:5} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:8.1f} {bad:8d}  {path}")
+        say(f"load average at the end {os.getloadavg()[0]:.2f} (2 cores; other work on the machine shows here)")
     finally:
         stop(server)
         stop(redis)
+    if args.results:
+        print(f"written to {write_results('web_latency', lines, args.results)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""md5 and sha512 computed in two threads, each fed by a bounded queue.
+"""md5 and sha512 computed in two threads, each fed by a bounded queue (consumers.py).
 
 hashlib releases the GIL for large updates, so the two digests run on two cores while the caller's thread
 reads the socket and writes the file (measured in ../shared/PERFORMANCE.md: ~400 MB/s against ~230 MB/s when
@@ -8,14 +8,11 @@ hashing inside the receive loop). The queues are bounded so memory stays at a fe
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-_STOP = object()
-QUEUE_CHUNKS = 8
+from downloads.transfer.consumers import BufferRing, ChunkConsumer
 
 
 @dataclass(frozen=True)
@@ -27,21 +24,6 @@ class Digests:
     size: int
 
 
-class _Worker(threading.Thread):
-    def __init__(self, hasher: object) -> None:
-        super().__init__(daemon=True)
-        self.hasher = hasher
-        self.queue: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        while (item := self.queue.get()) is not _STOP:
-            try:
-                self.hasher.update(item)
-            except BaseException as exc:  # noqa: BLE001 - reported by finish() in the caller's thread
-                self.error = exc
-
-
 class ParallelDigest:
     """Feed bytes with :meth:`update` (they must not be mutated afterwards); :meth:`finish` returns the digests.
 
@@ -50,11 +32,9 @@ class ParallelDigest:
 
     def __init__(self) -> None:
         md5 = hashlib.md5()  # noqa: S324 - md5 is what the ASD API publishes, a second check after sha512
-        self._workers = [_Worker(md5), _Worker(hashlib.sha512())]
+        self._hashers = (md5, hashlib.sha512())
+        self._workers = [ChunkConsumer(hasher.update, name=f"digest-{hasher.name}") for hasher in self._hashers]
         self.size = 0
-        for worker in self._workers:
-            worker.start()
-        self._open = True
 
     def __enter__(self) -> ParallelDigest:
         return self
@@ -66,38 +46,34 @@ class ParallelDigest:
         """Queue ``chunk`` for both hashers (blocks when they are more than a few chunks behind)."""
         self.size += len(chunk)
         for worker in self._workers:
-            worker.queue.put(chunk)
+            worker.put(chunk)
 
     def close(self) -> None:
         """Stop the threads (idempotent)."""
-        if self._open:
-            self._open = False
-            for worker in self._workers:
-                worker.queue.put(_STOP)
-            for worker in self._workers:
-                worker.join()
+        for worker in self._workers:
+            worker.stop()
 
     def finish(self) -> Digests:
         """Wait for the hashers and return the digests."""
-        self.close()
         for worker in self._workers:
-            if worker.error is not None:
-                raise worker.error
-        md5, sha512 = (worker.hasher.hexdigest() for worker in self._workers)
+            worker.close()
+        md5, sha512 = (hasher.hexdigest() for hasher in self._hashers)
         return Digests(md5=md5, sha512=sha512, size=self.size)
 
     def feed_file(self, path: Path, *, length: int, chunk_size: int = 1 << 20, progress=None) -> None:
         """Feed the first ``length`` bytes of ``path`` (re-hashing a partial prefix before resuming)."""
-        remaining = length
+        remaining, ring = length, BufferRing(chunk_size)
         with path.open("rb", buffering=0) as handle:
             while remaining > 0:
-                chunk = handle.read(min(chunk_size, remaining))
-                if not chunk:
+                chunk = ring.current()[: min(chunk_size, remaining)]
+                count = handle.readinto(chunk)
+                if not count:
                     raise OSError(f"{path.name} is shorter than {length} bytes")
-                self.update(chunk)
-                remaining -= len(chunk)
+                self.update(chunk[:count])
+                ring.advance()
+                remaining -= count
                 if progress is not None:
-                    progress(len(chunk))
+                    progress(count)
 
 
 def digest_file(path: Path, *, chunk_size: int = 1 << 20, progress=None) -> Digests:

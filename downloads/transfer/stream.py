@@ -10,14 +10,17 @@ restarts from zero (a 200 is used as it is, from byte 0; a wrong 206 or a 416 tr
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import logging
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
+from downloads.transfer.consumers import BufferRing, ChunkConsumer
 from downloads.transfer.hashing import Digests, ParallelDigest
 from portal.cisco.download import ImageStream
 from portal.cisco.exceptions import DownloadError, DownloadInterrupted, RangeMismatch, UpstreamUnavailable
@@ -25,6 +28,7 @@ from portal.cisco.exceptions import DownloadError, DownloadInterrupted, RangeMis
 logger = logging.getLogger("downloads.transfer")
 
 SYNC_EVERY = 64 << 20
+DIRECT_ALIGN = 4096  # O_DIRECT: offsets and lengths in whole logical blocks (512 or 4096 bytes)
 _SYNCER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="partial-sync")
 
 # Faults after which a resume may help: the stream broke off, the server was briefly unavailable.
@@ -37,6 +41,65 @@ class ByteSource(Protocol):
     def open(self, start: int) -> ImageStream: ...
 
 
+class PartialWriter:
+    """Writes chunks at the end of the partial file in a thread of its own, straight to the disk when it can.
+
+    The write runs beside the socket reads and the hashers instead of between them (in the receive loop it took
+    more than half of that thread's time). The file is opened with ``O_DIRECT`` where the filesystem allows it:
+    the bytes of a multi-GB image are written once and not read again soon, and going through the page cache
+    cost more CPU than the md5 (measured: 1-3 CPU-seconds per GiB for fresh cache pages on a VM, 0.2 direct),
+    plus a final fsync at ~300 MB/s. ``O_DIRECT`` needs aligned offsets and lengths: after an unaligned chunk
+    (the last one, a short read) the writer carries on through the page cache. Without ``O_DIRECT`` another
+    thread starts an ``fdatasync`` every 64 MiB, so the final fsync has only the tail left.
+    """
+
+    def __init__(self, path: Path, *, start: int) -> None:
+        self.fd, self.direct = _open_for_append(path)
+        os.lseek(self.fd, start, os.SEEK_SET)
+        self.written = self.synced = start
+        self.pending: Future | None = None
+        self.thread = ChunkConsumer(self._write, name="partial-write")
+
+    def put(self, chunk: memoryview) -> None:
+        """Queue ``chunk``; raise the error of an earlier write (disk full...) if there was one."""
+        self.thread.put(chunk)
+
+    def close(self) -> None:
+        """Wait for the queued writes and the last write-back, close the file; raise the first write error."""
+        try:
+            self.thread.close()
+        finally:
+            try:
+                if self.pending is not None:
+                    self.pending.result()
+            finally:
+                os.close(self.fd)
+
+    def _write(self, chunk: memoryview) -> None:
+        if self.direct and (self.written % DIRECT_ALIGN or len(chunk) % DIRECT_ALIGN):
+            fcntl.fcntl(self.fd, fcntl.F_SETFL, fcntl.fcntl(self.fd, fcntl.F_GETFL) & ~os.O_DIRECT)
+            self.direct = False
+        view = chunk
+        while view:
+            view = view[os.write(self.fd, view) :]
+        self.written += len(chunk)
+        if not self.direct and self.written - self.synced >= SYNC_EVERY:
+            if self.pending is None or self.pending.done():
+                self.pending, self.synced = _SYNCER.submit(os.fdatasync, self.fd), self.written
+
+
+def _open_for_append(path: Path) -> tuple[int, bool]:
+    """Open ``path`` for writing, with ``O_DIRECT`` if the platform and filesystem have it (tmpfs has not)."""
+    direct = getattr(os, "O_DIRECT", 0)
+    if direct:
+        try:
+            return os.open(path, os.O_WRONLY | direct), True
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:
+                raise
+    return os.open(path, os.O_WRONLY), False
+
+
 class TransferAborted(Exception):
     """The progress callback asked to stop (job cancelled, or another run took the job over)."""
 
@@ -46,6 +109,11 @@ class SizeMismatch(DownloadError):
 
 
 ProgressCallback = Callable[[int, int | None], None]
+
+
+def _round_chunk(chunk_size: int) -> int:
+    """Chunks in whole 64 KiB, so every chunk but the last can be written with ``O_DIRECT``."""
+    return max(chunk_size - chunk_size % (64 << 10), 64 << 10)
 
 
 class PartialStream:
@@ -72,6 +140,7 @@ class PartialStream:
         self.attempts = attempts
         self.sleep = sleep
         self.digest: ParallelDigest | None = None
+        self.ring = BufferRing(_round_chunk(chunk_size))
         self.offset = 0
         self.resumed_from = 0  # bytes found on disk when this run started (shown in logs and tests)
         self.restarts = 0
@@ -150,32 +219,34 @@ class PartialStream:
                 self.size = self.offset  # no size known anywhere: the body's end is the end
 
     def _copy(self, stream: ImageStream) -> None:
+        """Hand each chunk to the partial's writer and the hashers; this thread only reads the socket."""
         started, received = time.monotonic(), 0
-        synced, pending = self.offset, None
-        with self.partial.open("r+b") as handle:
-            handle.seek(self.offset)
-            try:
-                for chunk in stream.iter_chunks(self.chunk_size):
-                    if self.size is not None and self.offset + len(chunk) > self.size:
-                        raise SizeMismatch(f"the server sent more than the published {self.size} bytes")
-                    handle.write(chunk)
-                    self.digest.update(chunk)
-                    self.offset += len(chunk)
-                    received += len(chunk)
-                    if self.offset - synced >= SYNC_EVERY and (pending is None or pending.done()):
-                        # Write back as we go, in another thread: the final fsync then has only the tail
-                        # left (fsync of fresh blocks runs at ~300 MB/s here, a third of a 1 GiB transfer).
-                        handle.flush()
-                        pending, synced = _SYNCER.submit(os.fdatasync, handle.fileno()), self.offset
-                    self._throttle(started, received)
-                    self.progress(self.offset, self.size)
-            finally:
-                handle.flush()
-                if pending is not None:
-                    pending.result()
+        writer = PartialWriter(self.partial, start=self.offset)
+        try:
+            while count := _fill(stream, self.ring.current()):
+                if self.size is not None and self.offset + count > self.size:
+                    raise SizeMismatch(f"the server sent more than the published {self.size} bytes")
+                chunk = self.ring.current()[:count]
+                writer.put(chunk)
+                self.digest.update(chunk)
+                self.ring.advance()
+                self.offset += count
+                received += count
+                self._throttle(started, received)
+                self.progress(self.offset, self.size)
+        finally:
+            writer.close()
 
     def _throttle(self, started: float, received: int) -> None:
         if self.max_rate > 0:
             ahead = received / self.max_rate - (time.monotonic() - started)
             if ahead > 0:
                 self.sleep(ahead)
+
+
+def _fill(stream: ImageStream, buffer: memoryview) -> int:
+    """Read until ``buffer`` is full or the body ends (chunked bodies come in pieces); return the bytes read."""
+    count = 0
+    while count < len(buffer) and (read := stream.readinto(buffer[count:])):
+        count += read
+    return count

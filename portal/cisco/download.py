@@ -25,6 +25,7 @@ span, or 416, raises :class:`RangeMismatch`.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import logging
 import re
@@ -194,10 +195,17 @@ class ImageStream:
             yield chunk
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
-        """Read into ``buffer``; 0 at the end of the body."""
+        """Read into ``buffer``; 0 at the end of the body.
+
+        Reads straight from the connection into ``buffer`` (http.client's response under urllib3's): urllib3's own
+        ``readinto`` reads into a new buffer and copies it twice, a cost per byte on multi-GB images.
+        """
+        raw = self._response.raw
+        connection = getattr(raw, "_fp", None)
+        read = connection.readinto if isinstance(connection, http.client.HTTPResponse) else raw.readinto
         try:
-            count = self._response.raw.readinto(buffer)
-        except _STREAM_ERRORS as exc:
+            count = read(buffer)
+        except (*_STREAM_ERRORS, http.client.HTTPException) as exc:
             raise self._interrupted(exc) from None
         if count == 0:
             self._check_complete()

@@ -57,6 +57,7 @@ class _Stream:
     def __init__(self, data: bytes, *, offset: int = 0, honoured: bool = True) -> None:
         self.data, self.offset, self.range_honoured = data, offset, honoured
         self.status_code, self.total_size = (206 if offset else 200), None
+        self.position = offset
 
     def __enter__(self):
         return self
@@ -64,8 +65,11 @@ class _Stream:
     def __exit__(self, *exc):
         return None
 
-    def iter_chunks(self, size):
-        yield self.data[self.offset :]
+    def readinto(self, buffer) -> int:
+        part = self.data[self.position : self.position + min(len(buffer), 4096)]  # short reads, as sockets give
+        buffer[: len(part)] = part
+        self.position += len(part)
+        return len(part)
 
 
 class _Source:
