@@ -140,17 +140,25 @@ def worker_pids(root_pid: int) -> list[int]:
     return pids
 
 
-def peak_rss_mb(root_pid: int) -> float:
-    """The largest VmHWM among the worker's main process and its children, in MB (10^6 bytes)."""
-    peak = 0
-    for pid in worker_pids(root_pid):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]) * 1024)
-        except OSError:
-            continue
-    return peak / 1e6
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of one process in MB (10^6 bytes); 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return 0.0
+
+
+def rss_line(root_pid: int) -> str:
+    """The worker's peak RSS (the largest of its processes), then the main process's and the pool's."""
+    main, *pool = (peak_rss_mb(pid) for pid in worker_pids(root_pid))
+    pool_peak = max(pool, default=0.0)
+    return (
+        f"worker peak RSS {max(main, pool_peak):.0f} MB (Celery's main process {main:.0f} MB, "
+        f"the pool process that ran the jobs {pool_peak:.0f} MB)"
+    )
 
 
 def worker_cpu_seconds(root_pid: int) -> float:
@@ -322,7 +330,7 @@ def bench(
             )
         spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
         say(f"{name}: median ratio {statistics.median(ratios):.2f} ({len(ratios)} pairs, {spread})")
-    say(f"worker peak RSS {peak_rss_mb(worker.pid):.0f} MB")
+    say(rss_line(worker.pid))
     say(f"load average at the end {os.getloadavg()[0]:.2f}")
     return lines
 
