@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from downloads.services import FleetDownload
+from portal.core.humanize import counted
 
 _LINKED_JOBS = 10  # more jobs than this: the jobs list is the place to see them
-
-
-def counted(count: int, noun: str) -> str:
-    """ "1 download", "3 downloads" (nouns with a plain -s plural)."""
-    return f"{count} {noun}{pluralize(count)}"
 
 
 def fleet_message(result: FleetDownload) -> SafeString:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from downloads import conf
 from downloads.models import StoredImage
+from portal.core.humanize import duration_text
 
 _SALT = "downloads.device-link"
 
@@ -31,16 +32,8 @@ def links_max_age() -> int:
 
 
 def links_valid_for() -> str:
-    """How long a device link stays valid, in words: "24 hours", "1 hour", "90 minutes", "7 days"."""
-    seconds = links_max_age()
-    units = [("hour", 3600), ("minute", 60), ("second", 1)]
-    if seconds > 2 * 86400:
-        units.insert(0, ("day", 86400))
-    for unit, size in units:
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+    """How long a device link stays valid, in words: "24 hours", "1 hour 30 minutes", "7 days"."""
+    return duration_text(links_max_age())
 
 
 def device_link_resolve(*, signed: str, name: str) -> StoredImage | None:

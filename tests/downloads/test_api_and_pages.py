@@ -128,7 +128,7 @@ def test_pages_show_progress_needs_and_sanitised_upstream_message(client, engine
     assert "service contract" in detail and 'rel="noopener noreferrer"' in detail
     assert "<script>" not in detail and "onerror" not in detail and "onclick" not in detail
     progress = client.get(reverse("downloads:job-progress", args=[running.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in progress and "ETA 1 min 15 s" in progress and "2.0 MB/s" in progress
+    assert 'hx-trigger="every 1s"' in progress and "ETA 1 minute 15 seconds" in progress and "1.9 MB/s" in progress
 
 
 def test_page_request_cancel_and_retry(client, engineer, django_capture_on_commit_callbacks):

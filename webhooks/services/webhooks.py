@@ -75,7 +75,8 @@ def webhook_events_clean(events: Iterable[str]) -> list[str]:
     unknown = sorted({event for event in wanted if event not in WebhookEvent.values})
     if unknown:
         known = ", ".join(WebhookEvent.values)
-        raise WebhookInvalid({"events": [f"Unknown event(s): {', '.join(unknown)}. Known: {known}."]})
+        noun = "event" if len(unknown) == 1 else "events"
+        raise WebhookInvalid({"events": [f"Unknown {noun}: {', '.join(unknown)}. Known: {known}."]})
     if not wanted:
         raise WebhookInvalid({"events": ["Choose at least one event."]})
     return [event for event in WebhookEvent.values if event in wanted]

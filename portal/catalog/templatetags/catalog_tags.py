@@ -1,23 +1,13 @@
-"""Template filters of the catalog pages."""
+"""Template filters of the catalog pages: sizes in megabytes are Depot's shared ``megabytes`` filter (built into
+every template, portal.core.templatetags.depot), under both names the catalog's templates use, so one rule writes
+"DRAM ≥ 8 GB" everywhere."""
 
 from __future__ import annotations
 
 from django import template
 
-from portal.cisco.sizes import megabytes as read_megabytes
-from portal.cisco.sizes import megabytes_text
+from portal.core.templatetags.depot import megabytes
 
 register = template.Library()
-
-
-@register.filter
-def megabytes(value: int | None) -> str:
-    """A figure in megabytes for people ("8 GB", "512 MB"); an em dash when unknown."""
-    return megabytes_text(int(value)) if value else "—"
-
-
-@register.filter
-def upstream_size(text: str) -> str:
-    """A minimum as the upstream writes it ("8192", "4 GB") for people ("8 GB"); text that is no figure as is."""
-    mb = read_megabytes(text)
-    return megabytes_text(mb) if mb else text
+register.filter("megabytes", megabytes)
+register.filter("upstream_size", megabytes)  # a minimum as the upstream writes it ("8192", "4 GB"), for people

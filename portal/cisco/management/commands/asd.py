@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from portal.cisco.exceptions import AsdError, InvalidArgument
 from portal.cisco.payloads import ImageException, ReleaseRecord, to_jsonable
 from portal.cisco.provider import get_client
+from portal.core.humanize import counted
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         if invalid:
             out += "\ninvalid images: " + ", ".join(invalid)
         if records:
-            out += f"\n{len(records)} release(s); metadataTransId {records[-1].metadata_trans_id}"
+            out += f"\n{counted(len(records), 'release')}; metadataTransId {records[-1].metadata_trans_id}"
         return out
 
     def _releases(self, options: dict[str, Any]) -> str:
