@@ -33,7 +33,9 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
-handler404 = "portal.core.views.not_found"
+handler403 = core_views.permission_denied
+handler404 = core_views.not_found
+handler500 = core_views.server_error
 
 admin.site.site_header = "Depot administration"
 admin.site.site_title = "Depot"

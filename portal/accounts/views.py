@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
 from portal.accounts.forms import TokenActionForm
 from portal.accounts.roles import user_roles
@@ -31,3 +34,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
     }
     return render(request, "accounts/profile.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password, the validators of settings, the session kept), back to the profile
+    with a message instead of a page of its own."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("profile")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response

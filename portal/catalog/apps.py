@@ -20,6 +20,6 @@ class CatalogConfig(AppConfig):
 
         health.register("catalog_refresh", check_last_refresh)
         register(NavLink("engineer", "Releases", "catalog:product-list", "catalog.view_release", order=20))
-        register(NavLink("engineer", "Dashboard", "catalog:dashboard", "inventory.view_device", order=15))
+        register(NavLink("engineer", "Dashboard", "catalog:dashboard", "inventory.view_device", order=15, home=True))
         register(NavLink("engineer", "Standards", "catalog:standard-list", "catalog.view_standardrelease", order=25))
         register(NavLink("engineer", "Catalog refresh", "catalog:refresh-list", "catalog.refresh_catalog", order=60))

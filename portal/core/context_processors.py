@@ -10,6 +10,7 @@ from portal.core.upstream import UpstreamStatus, upstream_status
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The links and roles of the page chrome for the logged-in user (nothing for anonymous pages)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
@@ -31,6 +32,8 @@ def navigation(request: HttpRequest) -> dict:
             "engineer": bool(engineer_links),
             "officer": bool(compliance_links),
             "admin": user.is_staff,
+            # shown on the phone's "Menu" button, where the links and their badges are folded away
+            "badge_total": sum(item["badge"] for item in engineer_links + compliance_links),
         },
         "nav_engineer_links": engineer_links,
         "nav_compliance_links": compliance_links,

@@ -1,6 +1,7 @@
 """The navigation as data: apps register their links (and optional badge counters) in their ready().
 
-Each link names the permission that shows it, so each role sees the links that fit it.
+Each link names the permission that shows it, so each role sees the links that fit it; a link marked ``home`` is
+what "/" shows the users who may see it (the fleet dashboard), so core never names an app's page itself.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class NavLink:
     permission: str
     order: int = 100
     badge: Callable[[HttpRequest], int] | None = None
+    home: bool = False  # the page "/" shows users who may see it (the first such link by order)
 
 
 _links: list[NavLink] = []
@@ -46,3 +48,14 @@ def links_for(request: HttpRequest, section: str) -> list[dict]:
         badge = link.badge(request) if link.badge else 0
         rows.append({"label": link.label, "url": url, "badge": badge, "key": link.url_name.replace(":", "-")})
     return rows
+
+
+def home_url(request: HttpRequest) -> str | None:
+    """The URL of the first ``home`` link the user may see, or None (a user with no role)."""
+    for link in sorted(_links, key=lambda item: item.order):
+        if link.home and request.user.has_perm(link.permission):
+            try:
+                return reverse(link.url_name)
+            except NoReverseMatch:
+                continue
+    return None

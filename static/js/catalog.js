@@ -11,6 +11,24 @@
       return;
     }
     const data = JSON.parse(source.textContent);
+    // On a phone, bars lie down: the OS families read as row labels instead of slanted ticks, and the chart grows
+    // with their number instead of shrinking to a strip.
+    const narrow = window.matchMedia("(max-width: 47.99rem)").matches;
+    const options = {
+      responsive: true,
+      animation: false,
+      indexAxis: narrow ? "y" : "x",
+      plugins: { legend: { position: "bottom", labels: { boxWidth: narrow ? 12 : 40 } } },
+      scales: {
+        x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+      },
+    };
+    if (narrow) {
+      const box = window.getComputedStyle(canvas.parentElement);
+      const width = canvas.parentElement.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+      options.aspectRatio = width / Math.max(280, data.labels.length * 44 + 110);
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -21,12 +39,7 @@
           backgroundColor: COLOURS[set.key] || "#888",
         })),
       },
-      options: {
-        responsive: true,
-        animation: false,
-        plugins: { legend: { position: "bottom" } },
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
-      },
+      options,
     });
   }
 
