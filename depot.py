@@ -117,12 +117,13 @@ class Processes:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        # SIGTERM to each leader only: gunicorn and celery then stop their own children cleanly.
-        for _, process in self.children:
+        # In reverse order of start, each to its end before the next: a worker's warm shutdown still finishes the
+        # task it runs against the simulator, which stops last. SIGTERM goes to each leader only: gunicorn and
+        # celery then stop their own children cleanly.
+        deadline = time.monotonic() + 30
+        for _, process in reversed(self.children):
             if process.poll() is None:
                 process.terminate()
-        deadline = time.monotonic() + 20
-        for _, process in self.children:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

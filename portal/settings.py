@@ -204,6 +204,9 @@ CACHES["default"]["KEY_PREFIX"] = env.str("PORTAL_CACHE_PREFIX", default="depot"
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 _broker_scheme = urlsplit(CELERY_BROKER_URL).scheme
+if _broker_scheme == "filesystem" and not urlsplit(CELERY_BROKER_URL).hostname:
+    # kombu warns "No hostname was supplied" on every connection of a host-less URL; the folder is what counts.
+    CELERY_BROKER_URL = "filesystem://localhost/"
 if _broker_scheme not in {"redis", "rediss", "filesystem"}:
     raise _fail(
         "CELERY_BROKER_URL",
@@ -372,6 +375,9 @@ except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
         "must look like smtp+tls://user:password@host:587 or consolemail://",
         env.str("PORTAL_EMAIL_URL", default=""),
     ) from exc
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 - set by vars().update above
+    # Printed mail would reach a worker's stdout, which Celery logs line by line as WARNING: log it once, at INFO.
+    EMAIL_BACKEND = "portal.core.mail.LogEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("PORTAL_FROM_EMAIL", default="depot@localhost")
 
 # --- I18N, static -------------------------------------------------------------------------------------------
