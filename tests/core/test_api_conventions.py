@@ -189,3 +189,21 @@ def test_the_device_list_page_reads_several_values_and_shows_the_first(client, e
     assert 'name="site" id="id_site" value="ber1"' in page.content.decode()
     wrong = client.get(reverse("inventory:device-list"), {"os_family": "junos"})
     assert list(wrong.context["page"].object_list) == []  # nothing rather than everything
+
+
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [
+        ("/api/v1/devices/", "os_family"),
+        ("/api/v1/devices/", "ordering"),
+        ("/api/v1/devices/", "release"),
+        ("/api/v1/catalog/refreshes/", "state"),
+        ("/api/v1/catalog/releases/", "software_type"),
+        ("/api/v1/catalog/releases/", "suggested"),
+        ("/api/v1/downloads/jobs/", "ordering"),
+    ],
+)
+def test_a_percent_sign_in_a_wrong_value_is_quoted_not_formatted(api_as, administrator, path, param):
+    answer = api_as(administrator).get(path, {param: "50%s %(x)s %"})
+    assert answer.status_code == 400, answer.content
+    assert "'50%s %(x)s %'" in answer.json()["fields"][param][0]

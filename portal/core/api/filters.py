@@ -40,6 +40,12 @@ _FALSE = ("false", "0", "no", "off")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 
 
+def _error(text: str, code: str) -> forms.ValidationError:
+    """An error whose text is taken as it is: django-filter and Django format a message with ``%``, and a value
+    quoted in it (``?q=100%``) must not be read as a format."""
+    return forms.ValidationError("%(text)s", code=code, params={"text": text})
+
+
 def _shown(value: object) -> str:
     """A value as an error message quotes it: cut short, so a hostile parameter cannot fill the answer."""
     return repr(str(value)[:40])
@@ -104,7 +110,7 @@ class MultiValueField(forms.Field):
         items = [str(item).strip() for item in (value if isinstance(value, (list, tuple)) else [value])]
         items = [item for item in items if item]
         if len(items) > MAX_VALUES:
-            raise forms.ValidationError(f"At most {MAX_VALUES} values, not {len(items)}.", code="max_values")
+            raise _error(f"At most {MAX_VALUES} values, not {len(items)}.", code="max_values")
         errors: list[forms.ValidationError] = []
         wrong: list[str] = []
         result = []
@@ -142,7 +148,7 @@ class MultiTextField(MultiValueField):
     def clean_one(self, text: str) -> str:
         ProhibitNullCharactersValidator()(text)
         if len(text) > MAX_TEXT:
-            raise forms.ValidationError(f"{_shown(text)}... is longer than {MAX_TEXT} characters.", code="max_length")
+            raise _error(f"{_shown(text)}... is longer than {MAX_TEXT} characters.", code="max_length")
         return text
 
 
@@ -150,7 +156,7 @@ def _release(text: str) -> str:
     try:
         return str(read_release(text))
     except ReleaseError as exc:
-        raise forms.ValidationError(str(exc), code="invalid_release") from None
+        raise _error(str(exc), "invalid_release") from None
 
 
 class ReleaseTextField(forms.CharField):
@@ -176,9 +182,7 @@ class MultiIntegerField(MultiValueField):
     def clean_one(self, text: str) -> int:
         number = int(text) if _INTEGER.fullmatch(text) else None
         if number is None or not 0 <= number <= MAX_INTEGER:
-            raise forms.ValidationError(
-                f"{_shown(text)} is not a whole number from 0 to {MAX_INTEGER}.", code="invalid_integer"
-            )
+            raise _error(f"{_shown(text)} is not a whole number from 0 to {MAX_INTEGER}.", "invalid_integer")
         return number
 
 
@@ -205,13 +209,13 @@ class MultiChoiceField(MultiValueField):
     def clean_one(self, text: str) -> str:
         found = self._lookup.get(text.casefold())
         if found is None:
-            raise forms.ValidationError("not a choice", code="invalid_choice")
+            raise _error("not a choice", code="invalid_choice")
         return found
 
     def combined(self, errors: list[forms.ValidationError], wrong: list[str]) -> forms.ValidationError:
         names = ", ".join(_shown(text) for text in wrong[:5])
         verb = "is not one of the choices" if len(wrong) == 1 else "are not among the choices"
-        return forms.ValidationError(f"{names} {verb}: {self.valid_text()}.", code="invalid_choice")
+        return _error(f"{names} {verb}: {self.valid_text()}.", code="invalid_choice")
 
     def shown(self, first: object) -> object:
         return self._lookup.get(str(first).strip().casefold(), first)
@@ -229,7 +233,7 @@ class StrictBooleanField(forms.Field):
             return None
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
-        raise forms.ValidationError(f"{_shown(value)} is not a yes/no value: use true or false.", code="invalid")
+        raise _error(f"{_shown(value)} is not a yes/no value: use true or false.", code="invalid")
 
     def prepare_value(self, value: object) -> object:
         if isinstance(value, bool):
@@ -326,11 +330,11 @@ class _OrderingField(forms.Field):
         names = [name.strip() for name in str(value).split(",") if name.strip()]
         wrong = [name for name in names if name not in self.allowed]
         if wrong:
-            raise forms.ValidationError(
+            raise _error(
                 f"Cannot sort by {', '.join(_shown(name) for name in wrong[:5])}: use "
                 f"{', '.join(self.names) or 'nothing here'} (a leading - sorts descending; separate several with "
                 "commas).",
-                code="invalid_ordering",
+                "invalid_ordering",
             )
         return names
 
