@@ -1,5 +1,5 @@
-"""Where the tests read the ASD API v4.0 spec and its JSON samples: a copy kept in tests/data/spec/ (made from
-../shared/spec/ by the project), so the suite runs on any machine, not only beside the shared folder."""
+"""Where the tests read the ASD API v4.0 spec and its JSON samples: the copy kept in tests/data/spec/, so the suite
+runs on any machine."""
 
 from pathlib import Path
 

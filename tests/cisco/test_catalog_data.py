@@ -225,7 +225,7 @@ def test_default_catalog_has_every_kind_of_release_and_image(committed):
     assert any(i["docs"] for i in images)
 
 
-def test_brief_image_names_are_spelled_the_cisco_way(committed):
+def test_well_known_image_names_are_spelled_the_cisco_way(committed):
     names = _images_by_name(committed)
     for name in (
         "cat9k_iosxe.17.09.04a.SPA.bin",

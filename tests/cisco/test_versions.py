@@ -172,7 +172,7 @@ def test_different_trains_never_compare_equal(pair: tuple[str, tuple], trains: l
     assert parse_version(first) != parse_version(second)
 
 
-# --- examples from the brief ---------------------------------------------------------------------------------------
+# --- the shapes Cisco writes ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -234,7 +234,7 @@ def test_parse_known_shapes(text: str, scheme: Scheme, train: str, normalized: s
         ["02mar2020", "JuLy_TeSt(1.5E)", "1.2"],  # unparsed texts come first, naturally sorted
     ],
 )
-def test_rules_from_the_brief(ordered: list[str]) -> None:
+def test_cisco_order_of_each_scheme(ordered: list[str]) -> None:
     for _ in range(5):
         shuffled = random.sample(ordered, len(ordered))
         assert sort_versions(shuffled) == ordered
