@@ -205,6 +205,17 @@ def worker_log(worker: WorkerProcess) -> str:
     return worker.log_path.read_text(errors="replace")
 
 
+def wait_log(worker: WorkerProcess, *texts: str, timeout: float = 30) -> str:
+    """The worker's log once it holds every one of ``texts`` (a job's row can change before its log line is
+    flushed, so tests wait for the line instead of reading the log once)."""
+
+    def logged() -> str:
+        log = worker_log(worker)
+        return log if all(text in log for text in texts) else ""
+
+    return wait_for(logged, f"the worker to log {texts!r}", timeout=timeout, worker=worker)
+
+
 def dl_requests(sim: Simulator) -> list[dict]:
     """The byte requests the simulator served (the /dl/ endpoint), oldest first."""
     return [entry for entry in sim.log() if entry["path"].startswith("/dl/")]

@@ -10,7 +10,7 @@ from downloads import storage
 from downloads.choices import JobState
 from downloads.services import download_job_request
 from tests.downloads import catalog
-from tests.downloads.conftest import dl_requests, wait_job, worker_log
+from tests.downloads.conftest import dl_requests, wait_job, wait_log
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,9 +66,11 @@ def test_corrupted_twice_fails_showing_both_checksums(dl_upstream, shared_worker
     assert job.upstream_code == "CHECKSUM_MISMATCH"
     assert want["sha512"] in job.reason and job.actual_sha512 in job.reason
     assert job.actual_sha512 != want["sha512"] and len(job.actual_sha512) == 128
-    output = worker_log(worker)
-    assert f"download job {job.pk}: the bytes of {NAME} did not match the published checksums; one clean" in output
-    assert f"download job {job.pk} failed (CHECKSUM_MISMATCH): {job.reason}" in output
+    wait_log(
+        worker,
+        f"download job {job.pk}: the bytes of {NAME} did not match the published checksums; one clean",
+        f"download job {job.pk} failed (CHECKSUM_MISMATCH): {job.reason}",
+    )
     assert not storage.stored_path(want["sha512"]).exists()
     assert not list(storage.partial_dir().iterdir())
 

@@ -16,7 +16,7 @@ from downloads.services import (
 )
 from downloads.signals import job_awaiting_compliance
 from tests.downloads import catalog
-from tests.downloads.conftest import dl_requests, wait_job, worker_log
+from tests.downloads.conftest import dl_requests, wait_job, wait_log
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,7 @@ def test_redirect_to_a_host_not_allowed_fails_before_any_connection(dl_upstream,
     assert job.state == JobState.FAILED
     assert "not in PORTAL_ALLOWED_DOWNLOAD_HOSTS" in job.reason and "localhost" in job.reason
     assert job.upstream_code == "HOST_NOT_ALLOWED"
-    assert f"download job {job.pk} failed (HOST_NOT_ALLOWED): {job.reason}" in worker_log(shared_worker)
+    wait_log(shared_worker, f"download job {job.pk} failed (HOST_NOT_ALLOWED): {job.reason}")
     assert recorder.connections == before
     assert not list(storage.partial_dir().iterdir())
 
@@ -125,7 +125,7 @@ def test_hostile_upstream_names_never_become_paths(dl_upstream, shared_worker, n
     job = wait_job(job.pk, worker=shared_worker)
     assert job.state == JobState.FAILED and job.upstream_code == "UNSAFE_IMAGE_NAME"
     assert job.reason.startswith("The upstream's file name was refused: ")
-    assert f"download job {job.pk} failed (UNSAFE_IMAGE_NAME): The upstream's file name" in worker_log(shared_worker)
+    wait_log(shared_worker, f"download job {job.pk} failed (UNSAFE_IMAGE_NAME): The upstream's file name")
     root = storage.root().resolve()
     files = [p for p in root.rglob("*") if p.is_file()]
     assert all(root in p.resolve().parents for p in files)

@@ -12,7 +12,7 @@ from downloads.services import run as run_module
 from downloads.services.authorize import published_problem
 from portal.cisco.payloads import Image
 from tests.downloads import catalog
-from tests.downloads.conftest import dl_requests, wait_job, worker_log
+from tests.downloads.conftest import dl_requests, wait_job, wait_log
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,9 +58,8 @@ def test_bad_published_metadata_fails_the_job_at_once_and_creates_no_transfer(dl
     second = wait_job(download_job_request(pid=catalog.PID, image_name=name).pk, worker=shared_worker)
     assert second.state == JobState.FAILED and second.reason == first.reason
     assert not Transfer.objects.exists() and not dl_requests(dl_upstream.sim)
-    output = worker_log(shared_worker)
-    for job in (first, second):
-        assert f"download job {job.pk} failed (BAD_METADATA): The upstream published" in output
+    lines = [f"download job {job.pk} failed (BAD_METADATA): The upstream published" for job in (first, second)]
+    wait_log(shared_worker, *lines)
 
 
 def _crash_after(monkeypatch, name: str) -> None:
