@@ -207,3 +207,16 @@ def test_a_percent_sign_in_a_wrong_value_is_quoted_not_formatted(api_as, adminis
     answer = api_as(administrator).get(path, {param: "50%s %(x)s %"})
     assert answer.status_code == 400, answer.content
     assert "'50%s %(x)s %'" in answer.json()["fields"][param][0]
+
+
+def test_a_products_releases_take_several_software_types(api_as, engineer):
+    xe = catalog_of("C9300-24P", [("17.9.4",)], type_id="282046477", type_name="IOS XE Software")
+    rommon = catalog_of("C9300-24P", [("17.9.1r",)], type_id="282046486", type_name="ROM Monitor")
+    other = catalog_of("C9300-24P", [("16.12.1",)], type_id="280805680", type_name="IOS XE SD-WAN Software")
+    types = [xe["17.9.4"].software_type_id, rommon["17.9.1r"].software_type_id]
+    api = api_as(engineer)
+    rows = api.get("/api/v1/catalog/products/C9300-24P/releases/", {"software_type": types}).json()["results"]
+    assert sorted(row["version"] for row in rows) == ["17.9.1r", "17.9.4"]
+    assert other["16.12.1"].software_type_id not in types
+    refused = api.get("/api/v1/catalog/products/C9300-24P/releases/", {"software_type": ["1", "x"]})
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["software_type"]
