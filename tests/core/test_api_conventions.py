@@ -220,3 +220,16 @@ def test_a_products_releases_take_several_software_types(api_as, engineer):
     assert other["16.12.1"].software_type_id not in types
     refused = api.get("/api/v1/catalog/products/C9300-24P/releases/", {"software_type": ["1", "x"]})
     assert refused.status_code == 400 and list(refused.json()["fields"]) == ["software_type"]
+
+
+def test_an_empty_choice_is_asked_for_by_its_label(api_as, administrator):
+    from tests.factories_downloads import DownloadJobFactory
+
+    DownloadJobFactory(pid="A", waiting_for="")
+    DownloadJobFactory(pid="B", waiting_for="k9")
+    DownloadJobFactory(pid="C", waiting_for="eula")
+    api = api_as(administrator)
+    rows = api.get("/api/v1/downloads/jobs/", {"waiting_for": ["Nothing", "k9"]}).json()["results"]
+    assert sorted(row["pid"] for row in rows) == ["A", "B"]
+    refused = api.get("/api/v1/downloads/jobs/", {"waiting_for": "k10"}).json()["fields"]["waiting_for"][0]
+    assert refused.endswith("choices: Nothing, k9 (K9 (export) form), eula (EULA), k9_eula (K9 form and EULA).")

@@ -203,8 +203,11 @@ class MultiChoiceField(MultiValueField):
             self._lookup[value.casefold()] = value  # a value wins over another choice's label
 
     def valid_text(self) -> str:
-        """The choices as a message lists them: ``ios (IOS), ios_xe (IOS XE)``."""
-        return ", ".join(value if value == label else f"{value} ({label})" for value, label in self.choices)
+        """The choices as a message lists them: ``ios (IOS), ios_xe (IOS XE)``; an empty value by its label alone
+        (``?waiting_for=nothing``: a blank value is no filter)."""
+        return ", ".join(
+            label if not value else value if value == label else f"{value} ({label})" for value, label in self.choices
+        )
 
     def clean_one(self, text: str) -> str:
         found = self._lookup.get(text.casefold())
