@@ -66,7 +66,9 @@ class FormStanding:
     @property
     def content_changed(self) -> bool:
         """Same version number, but the content differs from what was decided on."""
-        return bool(self.decision_is_current and self.decision.raw_sha256 != self.snapshot.sha256)
+        if self.decision is None or self.snapshot is None or not self.decision_is_current:
+            return False
+        return self.decision.raw_sha256 != self.snapshot.sha256
 
     @property
     def needs_decision(self) -> bool:

@@ -334,7 +334,8 @@ def download_job_hold_check(*, job_id: int) -> bool:
     need = waiting.values_list("waiting_for", flat=True).first() or ""
     for kind in FORMS_FOR_NEED.get(need, ()):
         decision, current = decision_latest(kind), form_snapshot_current(kind)
-        declined = decision is not None and decision.status == DecisionStatus.DECLINED
-        if declined and current is not None and decision.sub_app_version == current.sub_app_version:
+        if decision is None or current is None or decision.status != DecisionStatus.DECLINED:
+            continue
+        if decision.sub_app_version == current.sub_app_version:
             return download_services.download_jobs_block_by_compliance(form=kind, reason=_job_reason(decision)) > 0
     return False

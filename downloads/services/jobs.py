@@ -199,7 +199,7 @@ def download_job_cancel(*, job_id: int, reason: str = "Cancelled by a user.") ->
 def download_job_retry(*, job_id: int) -> DownloadJob:
     """Queue a failed, cancelled or blocked job again, from the start (authorization included)."""
     job = DownloadJob.objects.get(pk=job_id)
-    fields = {
+    fields: dict[str, Any] = {
         "state": JobState.QUEUED,
         "reason": "Retried.",
         "upstream_code": "",

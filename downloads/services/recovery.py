@@ -61,7 +61,7 @@ def download_jobs_requeue_stale(*, stale_after_seconds: float | None = None) -> 
             )
             continue
         if job.transfer is not None and job.transfer.leader_id != job.pk:
-            Transfer.objects.filter(pk=job.transfer_id).update(leader=job)  # its leader ended: take it over
+            Transfer.objects.filter(pk=job.transfer.pk).update(leader=job)  # its leader ended: take it over
         state = JobState.QUEUED if job.state == JobState.AUTHORIZING else job.state
         moved = DownloadJob.objects.filter(pk=job.pk, state=job.state, heartbeat_at=job.heartbeat_at).update(
             state=state,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -141,21 +142,20 @@ def dashboard_counts(devices: QuerySet[Device] | None = None) -> dict[str, int]:
 def dashboard_chart(devices: QuerySet[Device] | None = None) -> dict:
     """Per OS family, how many devices are in each exclusive state (one grouped query); Chart.js-ready."""
     devices = Device.objects.all() if devices is None else devices
-    rows = (
+    rows: list[Mapping[str, Any]] = list(
         devices.order_by()
         .values("os_family")
         .annotate(**{key: Count("id", filter=q) for key, _, q in CHART_STATES})
         .order_by("os_family")
     )
     labels = dict(OsFamily.choices)
-    rows = list(rows)
     return {
         "labels": [labels.get(r["os_family"], r["os_family"]) for r in rows],
         "datasets": [{"key": key, "label": label, "data": [r[key] for r in rows]} for key, label, _ in CHART_STATES],
     }
 
 
-def dashboard_by_pid(devices: QuerySet[Device] | None = None, limit: int = 15) -> list[dict]:
+def dashboard_by_pid(devices: QuerySet[Device] | None = None, limit: int = 15) -> list[Mapping[str, Any]]:
     """The PIDs with the most devices that have an upgrade available (one grouped query)."""
     devices = Device.objects.all() if devices is None else devices
     return list(
@@ -283,12 +283,11 @@ def release_families_attach(product: Product, releases: list[Release]) -> None:
         )
     for release in releases:
         keys = {family_key(image.name) for image in release.images.all() if not image.is_related}
-        release.families = [family for family in families if family.key in keys]
-        release.family_standards = [
-            s
-            for s in standards
-            if (s.release.software_type_id, s.release.sort_key) == (release.software_type_id, release.sort_key)
-        ]
+        same = (release.software_type_id, release.sort_key)
+        vars(release).update(  # attributes for the page, not fields
+            families=[family for family in families if family.key in keys],
+            family_standards=[s for s in standards if (s.release.software_type_id, s.release.sort_key) == same],
+        )
 
 
 def device_counts_by_release(product: Product) -> dict[str, int]:
@@ -324,7 +323,7 @@ def product_page(search: str, number: str | int | None, per_page: int = 50) -> P
     products = Product.objects.all()
     if search:
         products = products.filter(Q(pid__icontains=search) | Q(mdf_concept_name__icontains=search))
-    page = Paginator(products.order_by("pid").values_list("pk", flat=True), per_page).get_page(number)
+    page: Page[Any] = Paginator(products.order_by("pid").values_list("pk", flat=True), per_page).get_page(number)
     rows = {p.pk: p for p in products_with_counts().filter(pk__in=list(page.object_list))}
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page

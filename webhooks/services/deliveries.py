@@ -81,7 +81,7 @@ def webhook_test_send(*, webhook: Webhook) -> WebhookDelivery:
 
 def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery | None:
     """Queue the same body again to the same webhook as a new delivery; ``None`` when the webhook is gone."""
-    webhook = Webhook.objects.filter(pk=delivery.webhook_id).first()
+    webhook = Webhook.objects.filter(pk=delivery.webhook_id).first() if delivery.webhook_id is not None else None
     if webhook is None:
         return None
     with transaction.atomic():

@@ -7,9 +7,9 @@ connection (:mod:`webhooks.services.deliveries`), with the download host policy'
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,9 +18,10 @@ from webhooks import conf
 from webhooks.choices import DeliveryState, WebhookEvent
 from webhooks.models import Webhook, WebhookDelivery
 
-MAX_NAME = Webhook._meta.get_field("name").max_length
-MAX_URL = Webhook._meta.get_field("url").max_length
-MAX_SECRET = Webhook._meta.get_field("secret").max_length
+# The columns' lengths (every one of these fields has one).
+MAX_NAME = cast(int, Webhook._meta.get_field("name").max_length)
+MAX_URL = cast(int, Webhook._meta.get_field("url").max_length)
+MAX_SECRET = cast(int, Webhook._meta.get_field("secret").max_length)
 
 
 class WebhookInvalid(ValueError):
@@ -111,7 +112,7 @@ def webhook_create(
     secret: str,
     events: Iterable[str],
     enabled: bool = True,
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
 ) -> Webhook:
     """Register a webhook (its target must be allowed now); raises :class:`WebhookInvalid`."""
     values = webhook_values_clean({"name": name, "url": url, "secret": secret, "events": list(events)}, webhook=None)

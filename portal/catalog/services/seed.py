@@ -205,7 +205,7 @@ def fleet_seed(
     tag_rows: dict[str, list[str]] = {}
     with _bulk_session(), transaction.atomic():
         while made < devices:
-            batch = []
+            batch: list[tuple] = []
             for pid in rng.choices(pids, weights, k=min(BATCH, devices - made)):
                 family = families[pid]
                 version, key, image = _pick_release(rng, releases[pid], golden.get(pid))

@@ -102,7 +102,7 @@ class MultiValueField(forms.Field):
     """Every value of a repeated parameter, blanks left out, each read by :meth:`clean_one`; errors of all the
     values are reported together. A rendered form shows the first value."""
 
-    widget = MultiTextInput
+    widget: type[forms.Widget] = MultiTextInput
 
     def to_python(self, value: object) -> list[Any]:
         if value in (None, "", [], ()):
@@ -164,7 +164,7 @@ class ReleaseTextField(forms.CharField):
     writes a release as is refused with an example."""
 
     def to_python(self, value: object) -> str:
-        text = super().to_python(value).strip()
+        text = (super().to_python(value) or "").strip()
         return _release(text) if text else ""
 
 
@@ -373,11 +373,12 @@ class StrictSearchBackend(SearchFilter):
         return super().get_search_terms(request)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict]:
-        if not getattr(view, "search_fields", None):
+        fields = getattr(view, "search_fields", None)
+        if not fields:
             return []
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["description"] = "Find a text in " + ", ".join(view.search_fields) + "."
+            parameter["description"] = "Find a text in " + ", ".join(fields) + "."
         return parameters
 
 
@@ -385,7 +386,9 @@ class StrictOrderingBackend(OrderingFilter):
     """DRF's ``?ordering=`` backend, refusing an unknown field with a 400 listing the view's ``ordering_fields``
     (DRF drops it silently). A view without ``ordering_fields`` cannot be sorted and does not offer the parameter."""
 
-    def get_default_valid_fields(self, queryset: QuerySet, view: APIView, context: dict | None = None) -> list:
+    def get_default_valid_fields(
+        self, queryset: QuerySet, view: APIView, context: Mapping[str, Any] | None = None
+    ) -> list:
         return []
 
     def get_ordering(self, request: Request, queryset: QuerySet, view: APIView) -> Sequence[str] | None:
@@ -400,9 +403,10 @@ class StrictOrderingBackend(OrderingFilter):
             raise ValidationError({self.ordering_param: exc.messages}) from None
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict]:
-        if not getattr(view, "ordering_fields", None):
+        fields = getattr(view, "ordering_fields", None)
+        if not fields:
             return []
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["description"] = "Sort by " + ", ".join(view.ordering_fields) + " (a leading - descends)."
+            parameter["description"] = "Sort by " + ", ".join(fields) + " (a leading - descends)."
         return parameters

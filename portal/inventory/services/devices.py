@@ -179,7 +179,7 @@ def device_input(*, raw: Mapping[str, Any], device: Device | None = None) -> Dev
             clash = clash.exclude(pk=device.pk)
         if clash.exists():
             problems = [("hostname", f"a device named {entry.hostname} exists already")]
-    if problems:
+    if problems or entry is None:
         raise DeviceInvalid(problems)
     return entry
 

@@ -99,7 +99,7 @@ def read_csv(source: bytes | str | IO[bytes] | IO[str]) -> tuple[list[str], list
         for cell, n in zip(header, names, strict=True)
         if n not in COLUMNS
     ]
-    rows = []
+    rows: list[dict[str, str]] = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             rows.append({})  # a blank line keeps its row number but is not a device

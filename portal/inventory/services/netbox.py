@@ -8,9 +8,9 @@ hostname, so a second sync updates instead of duplicating.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pynetbox
 import requests
@@ -91,7 +91,7 @@ def release_from_platform(text: str) -> str:
     return found
 
 
-def _row(device: Any, part_numbers: dict[int, str], fields: CustomFields) -> dict[str, Any]:
+def _row(device: Any, part_numbers: Mapping[Any, str], fields: CustomFields) -> dict[str, Any]:
     device_type = getattr(device, "device_type", None)
     type_id = getattr(device_type, "id", None)
     platform = getattr(device, "platform", None)
@@ -137,7 +137,7 @@ def _renames(by_id: dict[int, str]) -> None:
     for device_id, netbox_id, hostname in Device.objects.filter(netbox_id__in=by_id).values_list(
         "id", "netbox_id", "hostname"
     ):
-        new = by_id[netbox_id]
+        new = by_id[cast(int, netbox_id)]  # not None: the filter selected rows by it
         if hostname != new and not Device.objects.filter(hostname=new).exists():
             Device.objects.filter(pk=device_id).update(hostname=new)
 

@@ -43,7 +43,7 @@ def _first(patterns: Iterable[str], text: str) -> int | None:
     return None
 
 
-_MEMORY = {
+_MEMORY: dict[str, tuple[str, ...]] = {
     # IOS XE: the physical line; the processor line counts IOSd's share only.
     OsFamily.IOS_XE: (r"^(\d+)(K) bytes of physical memory", r"with (\d+)K/(\d+)(K) bytes of memory"),
     # IOS: main and I/O memory together are the DRAM (487424K/36864K -> 512 MB).
@@ -52,7 +52,7 @@ _MEMORY = {
     OsFamily.ASA: (r"^Hardware:\s+[^,\n]+,\s*(\d+) (MB) RAM",),
     OsFamily.IOS_XR: (r"processor with (\d+)\s?(K|M|G)B?(?: bytes)? of memory",),
 }
-_FLASH = {
+_FLASH: dict[str, tuple[str, ...]] = {
     # The first flash file system (flash:, bootflash:, flash0:), never NVRAM or crash files.
     OsFamily.IOS_XE: (r"^(\d+)(K) bytes of (?:flash memory|Flash) at (?:boot)?flash\d?:",),
     OsFamily.IOS: (
