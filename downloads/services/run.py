@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -140,16 +141,18 @@ class ProgressWriter:
             "bytes_total": total,
             "rate": self.rate,
             "eta_seconds": eta,
-            "heartbeat_at": timezone.now(),
-            "updated_at": timezone.now(),
+            "heartbeat_at": (stamp := timezone.now()),
+            "updated_at": stamp,
         }
-        owned = DownloadJob.objects.filter(pk=self.job_id, run_id=self.run, state__in=_RUNNING).update(**fields)
-        if not owned:
-            raise TransferAborted
-        DownloadJob.objects.filter(transfer_id=self.transfer_id, state__in=_RUNNING).exclude(pk=self.job_id).update(
-            **fields
-        )
-        Transfer.objects.filter(pk=self.transfer_id).update(bytes_done=done, updated_at=timezone.now())
+        # One transaction, not three: each commit waits for the database's log to reach the disk, and this runs
+        # in the thread that reads the socket (the hashers idle once their few queued chunks are done).
+        with transaction.atomic(savepoint=False):
+            owned = DownloadJob.objects.filter(pk=self.job_id, run_id=self.run, state__in=_RUNNING).update(**fields)
+            if not owned:
+                raise TransferAborted
+            followers = DownloadJob.objects.filter(transfer_id=self.transfer_id, state__in=_RUNNING)
+            followers.exclude(pk=self.job_id).update(**fields)
+            Transfer.objects.filter(pk=self.transfer_id).update(bytes_done=done, updated_at=fields["updated_at"])
 
 
 def _transfer_jobs(transfer: Transfer):

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 _STOP = object()
-QUEUE_CHUNKS = 8
+QUEUE_CHUNKS = 4  # 8 measured no faster; each chunk is 1 MiB of the worker's memory (the ring holds 6)
 
 
 class ChunkConsumer(threading.Thread):
