@@ -7,7 +7,9 @@ simulator refused with "Account Over Queries Per Second Limit" (the goal is 0). 
 what the arrival-jitter margin costs (see portal/cisco/ratelimit.py). No assertion: figures for a human.
 
     .venv/bin/python bench/asd_rate_budget.py [--qps 5] [--processes 4] [--seconds 10] [--margin 0.1]
-                                              [--gateway spec|modern]
+                                              [--gateway spec|modern] [--results [DIR]]
+
+It needs nothing but Python; ``--results bench/results`` also writes its figures there (bench/record.py).
 
 Behind ``--gateway modern`` the simulator refuses with 429 and Retry-After instead of the spec's 403.
 """
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.record import write_results  # noqa: E402
 from portal.cisco.client import AsdClient  # noqa: E402
 from portal.cisco.ratelimit import SharedRateLimiter, storage_for  # noqa: E402
 from tests.fixtures.simulator import SAMPLE_CATALOG, Simulator, start_simulator  # noqa: E402
@@ -55,6 +58,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--margin", type=float, default=0.1)
     parser.add_argument("--gateway", choices=("spec", "modern"), default="spec")
+    parser.add_argument(
+        "--results", type=Path, nargs="?", const=ROOT / "bench" / "results", help="also write the figures there"
+    )
     args = parser.parse_args()
     server = start_simulator(SAMPLE_CATALOG, "--qps", str(args.qps), "--gateway", args.gateway)
     try:
@@ -76,10 +82,15 @@ def main() -> None:
         refused = sum(1 for entry in log if entry["status"] in (403, 429))
         rate = calls / elapsed
         header = f"processes={args.processes} qps={args.qps} margin={args.margin}s gateway={args.gateway}"
-        print(f"{header} seconds={elapsed:.1f}")  # noqa: T201
-        print(f"calls={calls} achieved={rate:.2f}/s ({rate / args.qps:.0%} of the budget) refused_qps={refused}")  # noqa: T201
+        lines = [
+            f"{header} seconds={elapsed:.1f}",
+            f"calls={calls} achieved={rate:.2f}/s ({rate / args.qps:.0%} of the budget) refused_qps={refused}",
+        ]
+        print("\n".join(lines))  # noqa: T201
     finally:
         server.stop()
+    if args.results:
+        print(f"written to {write_results('asd_rate_budget', lines, args.results)}")  # noqa: T201
 
 
 if __name__ == "__main__":
