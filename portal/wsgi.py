@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn: gunicorn portal.wsgi."""
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 exit_on_bad_settings(code=GUNICORN_BOOT_ERROR)
 
 application = get_wsgi_application()
+
+# The ~110,000 objects of the loaded project live as long as the process: moved out of the collector's view, a
+# full collection walks a third as many objects. Measured on the device pages at 100,000 devices: full
+# collections paused a request 120-200 ms each, 20-60 ms after the freeze (a page's own work is ~30-50 ms).
+gc.freeze()
