@@ -77,15 +77,23 @@ class PartialWriter:
 
     def _write(self, chunk: memoryview) -> None:
         if self.direct and (self.written % DIRECT_ALIGN or len(chunk) % DIRECT_ALIGN):
-            fcntl.fcntl(self.fd, fcntl.F_SETFL, fcntl.fcntl(self.fd, fcntl.F_GETFL) & ~os.O_DIRECT)
-            self.direct = False
+            self._through_the_cache()
         view = chunk
         while view:
-            view = view[os.write(self.fd, view) :]
+            try:
+                view = view[os.write(self.fd, view) :]
+            except OSError as exc:
+                if not (self.direct and exc.errno == errno.EINVAL):
+                    raise
+                self._through_the_cache()  # a device with larger blocks, a short write: carry on without O_DIRECT
         self.written += len(chunk)
         if not self.direct and self.written - self.synced >= SYNC_EVERY:
             if self.pending is None or self.pending.done():
                 self.pending, self.synced = _SYNCER.submit(os.fdatasync, self.fd), self.written
+
+    def _through_the_cache(self) -> None:
+        fcntl.fcntl(self.fd, fcntl.F_SETFL, fcntl.fcntl(self.fd, fcntl.F_GETFL) & ~os.O_DIRECT)
+        self.direct = False
 
 
 def _open_for_append(path: Path) -> tuple[int, bool]:

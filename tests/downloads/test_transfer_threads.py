@@ -129,3 +129,30 @@ def test_digest_file_reads_the_whole_file_through_the_ring(tmp_path):
     path.write_bytes(data)
     digests = digest_file(path, chunk_size=64 << 10)
     assert (digests.size, digests.sha512) == (len(data), hashlib.sha512(data).hexdigest())
+
+
+def test_the_writer_carries_on_through_the_cache_when_a_direct_write_is_refused(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from downloads.transfer import stream as stream_module
+
+    path = tmp_path / "partial"
+    path.write_bytes(b"")
+    writer = PartialWriter(path, start=0)
+    writer.direct = True  # as if O_DIRECT had been granted; the first write is then refused as unaligned
+    real_write, refused = os.write, []
+
+    def write(fd: int, data) -> int:
+        if writer.direct:
+            refused.append(len(data))
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(stream_module.os, "write", write)
+    ring = BufferRing(DIRECT_ALIGN)
+    ring.current()[:] = b"c" * DIRECT_ALIGN
+    writer.put(ring.current())
+    writer.close()
+    assert refused == [DIRECT_ALIGN] and not writer.direct
+    assert path.read_bytes() == b"c" * DIRECT_ALIGN
