@@ -56,9 +56,11 @@ def test_a_refused_shared_query_fails_its_pairs_with_the_upstream_answer(one_cal
     body = api_as(engineer).get(f"/api/v1/catalog/refreshes/{refresh.pk}/").json()
     assert body["state"] == "done_with_errors" and body["calls"] == 2 and body["pairs_failed"] == 2
     assert body["failed_pairs"] == [
-        {"pid": "C9300-24P", "current_release": "17.3.8a", "devices": 1, "error_code": quota,
+        {"display": "C9300-24P @ 17.3.8a", "pid": "C9300-24P", "current_release": "17.3.8a", "devices": 1,
+         "error_code": quota,
          "error_message": lead.error_message, "http_status": 403, "shared": False},
-        {"pid": "C9300-24P", "current_release": "17.9.4", "devices": 1, "error_code": quota,
+        {"display": "C9300-24P @ 17.9.4", "pid": "C9300-24P", "current_release": "17.9.4", "devices": 1,
+         "error_code": quota,
          "error_message": lead.error_message, "http_status": 403, "shared": True},
     ]  # fmt: skip
 

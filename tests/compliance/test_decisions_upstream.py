@@ -246,7 +246,7 @@ def test_the_eula_asks_only_for_comments_to_decline(client, officer, upstream):
 
 def test_the_api_schema_says_what_either_k9_answer_needs(api_as, engineer):
     schema = api_as(engineer).get("/api/schema/?format=json").json()
-    fields = schema["components"]["schemas"]["DecisionInputRequest"]["properties"]
+    fields = schema["components"]["schemas"]["DecisionRequest"]["properties"]
     assert "either answer (Accepted or Declined)" in fields["confirm"]["description"]
     assert "either answer (Accepted or Declined)" in fields["bus_function"]["description"]
     assert "Required to decline" in fields["comments"]["description"]
