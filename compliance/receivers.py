@@ -45,11 +45,11 @@ def job_awaiting_compliance(sender: Any = None, job_id: int | None = None, **kwa
 
 def _refresh_forms_for(job_id: int) -> None:
     # The snapshot must show the version Cisco asks for now (it may have changed since the last fetch).
-    from compliance.tasks import form_snapshots_refresh
+    from compliance.tasks import form_snapshots_refresh_task
 
     need = DownloadJob.objects.filter(pk=job_id).values_list("waiting_for", flat=True)
     kinds = [str(kind) for kind in FORMS_FOR_NEED.get(need.first() or "", ())]
     kinds = [kind for kind in kinds if cache.add(refresh_throttle_key(kind), 1, timeout=REFRESH_THROTTLE)]
     if kinds:
         # On commit, like every enqueue: the signal already comes after one, so outside a transaction this is now.
-        transaction.on_commit(lambda: form_snapshots_refresh.delay(kinds))
+        transaction.on_commit(lambda: form_snapshots_refresh_task.delay(kinds))

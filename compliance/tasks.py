@@ -8,7 +8,7 @@ from compliance.choices import FormKind
 
 
 @shared_task(name="compliance.tasks.form_snapshots_refresh")
-def form_snapshots_refresh(kinds: list[str] | None = None) -> dict[str, str]:
+def form_snapshots_refresh_task(kinds: list[str] | None = None) -> dict[str, str]:
     """Fetch the K9 and EULA forms (or those named) and keep any new version as a snapshot."""
     from compliance import services
 

@@ -160,7 +160,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.core.context_processors.navigation",
+                "portal.accounts.context_processors.navigation",
             ],
             # counted, size, megabytes, duration: one way to write numbers on every page, without a {% load %}.
             "builtins": ["portal.core.templatetags.depot"],

@@ -10,12 +10,12 @@ BEAT_KEY = "core:beat-alive"
 
 
 @shared_task(name="portal.core.tasks.echo")
-def echo(nonce: str) -> None:
+def echo_task(nonce: str) -> None:
     """Write the nonce to the shared cache, so a caller can see a worker really ran the task."""
     cache.set(f"core:echo:{nonce}", {"at": timezone.now().isoformat()}, timeout=600)
 
 
 @shared_task(name="portal.core.tasks.beat_alive")
-def beat_alive() -> None:
+def beat_alive_task() -> None:
     """Scheduled by beat every minute; the time it last ran shows beat and a worker are alive."""
     cache.set(BEAT_KEY, timezone.now().isoformat(), timeout=None)

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from portal.core.tasks import echo
+from portal.core.tasks import echo_task
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_celery_round_trip_through_a_real_worker_process(celery_worker):
     nonce = uuid.uuid4().hex
-    echo.delay(nonce)
+    echo_task.delay(nonce)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and cache.get(f"core:echo:{nonce}") is None:
         time.sleep(0.2)

@@ -3,9 +3,6 @@ catalog's services or tasks (the catalog listens instead)."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.db import transaction
 
@@ -17,7 +14,6 @@ from portal.inventory.signals import devices_changed
 from tests.factories_inventory import save_device
 
 pytestmark = pytest.mark.django_db
-INVENTORY = Path(__file__).resolve().parents[2] / "portal" / "inventory"
 
 
 @pytest.fixture
@@ -60,30 +56,3 @@ def test_nothing_written_nothing_announced(announced):
     assert not refused.imported
     assert devices_delete(device_ids=[]) == 0
     assert announced == []
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
-
-
-# What remains allowed for now: the device list's status filter and the device page's release browser read the
-# catalog's selectors and choices (portal/inventory/filters.py, views.py).
-FORBIDDEN = ("portal.catalog.services", "portal.catalog.tasks", "portal.catalog.models", "portal.catalog.versionkey",
-             "portal.catalog.summary", "portal.catalog.receivers", "downloads", "compliance", "webhooks")  # fmt: skip
-
-
-def test_inventory_never_imports_catalog_services_tasks_or_models():
-    wrong = {
-        f"{path.relative_to(INVENTORY)}: {name}"
-        for path in INVENTORY.rglob("*.py")
-        for name in _imports(path)
-        if name.startswith(FORBIDDEN)
-    }
-    assert not wrong, sorted(wrong)

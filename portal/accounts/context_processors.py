@@ -1,4 +1,6 @@
-"""Template context for the page chrome: the navigation each role sees, and the upstream banner."""
+"""Template context for the page chrome: the navigation and roles each user sees, and the upstream banner.
+
+It lives in accounts because it reads the user's roles; core keeps the registries it reads (navigation, upstream)."""
 
 from __future__ import annotations
 
