@@ -65,6 +65,12 @@ class JobSource(models.TextChoices):
     DEVICES = "devices", "Selected devices"
 
 
+class SkipReason(models.TextChoices):
+    """Why a fleet request did not ask for one of the devices' target images."""
+
+    TOO_SMALL = "too_small", "fits none of its devices"
+
+
 class StoredImageStatus(models.TextChoices):
     """Result of the last re-hash of a stored file (``manage.py verify_storage``)."""
 

@@ -462,6 +462,7 @@ SPECTACULAR_SETTINGS = {
         "DownloadJobSourceEnum": "downloads.choices.JobSource",
         "ComplianceNeedEnum": "downloads.choices.ComplianceNeed",
         "StoredImageCheckStatusEnum": "downloads.choices.StoredImageStatus",
+        "FleetDownloadSkipReasonEnum": "downloads.choices.SkipReason",
         "DeviceSourceEnum": "portal.inventory.choices.DeviceSource",
         "OsFamilyEnum": "portal.inventory.choices.OsFamily",
     },

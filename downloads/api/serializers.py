@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from downloads.choices import SkipReason
 from downloads.models import DownloadJob, StoredImage
 from portal.core.api.fields import ApiUrlField, DisplayField
 from portal.core.api.filters import MAX_VALUES
@@ -209,10 +210,22 @@ class FleetRefusalSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="FleetDownloadSkip")
+class FleetSkipSerializer(serializers.Serializer):
+    """A target image not requested, why, and how many of the devices asked about want it."""
+
+    image_name = serializers.CharField()
+    reason = serializers.ChoiceField(
+        choices=SkipReason.choices, help_text="too_small: the image fits none of the devices that want it"
+    )
+    devices = serializers.IntegerField(help_text="Devices among those asked about whose target it is.")
+
+
 class FleetDownloadResultSerializer(serializers.Serializer):
     """One job per distinct target image of the devices asked about."""
 
     jobs = FleetJobSerializer(many=True)
     refused = FleetRefusalSerializer(many=True)
+    skipped = FleetSkipSerializer(many=True)
     devices = serializers.IntegerField(help_text="Devices asked about.")
     without_target = serializers.IntegerField(help_text="Devices among them with no target image.")

@@ -172,8 +172,10 @@ class FleetDownloadView(APIView):
     @extend_schema(
         summary="Download the target images of devices",
         description="The catalog's recommendations say which image each device should run; one job is written per "
-        "distinct image (an image already stored completes at once). Images the request rules refuse are listed "
-        "in `refused`; the others still go.",
+        "distinct image (an image already stored completes at once). An image too small for every device that "
+        "wants it (memory or flash below its published minimums) is not requested and is listed in `skipped`; "
+        "one device whose fit is unknown is enough to request it. Images the request rules refuse are listed in "
+        "`refused`; the others still go.",
         request=FleetDownloadRequestSerializer,
         responses={202: FleetDownloadResultSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
     )
@@ -190,6 +192,7 @@ class FleetDownloadView(APIView):
         data = {
             "jobs": result.jobs,
             "refused": [{"image_name": name, "reason": why} for name, why in result.refused],
+            "skipped": result.skipped,
             "devices": result.devices,
             "without_target": result.without_target,
         }

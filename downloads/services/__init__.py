@@ -6,7 +6,7 @@ lost messages, old partial files), :mod:`.links` (signed device links), :mod:`.f
 many devices).
 """
 
-from downloads.services.fleet import FleetDownload, download_jobs_request_targets
+from downloads.services.fleet import FleetDownload, FleetDownloadSkip, download_jobs_request_targets
 from downloads.services.jobs import (
     DownloadRequestInvalid,
     JobActionRefused,
@@ -27,6 +27,7 @@ from downloads.services.run import download_job_run
 
 __all__ = [
     "FleetDownload",
+    "FleetDownloadSkip",
     "DownloadRequestInvalid",
     "JobActionRefused",
     "device_link_create",

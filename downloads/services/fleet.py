@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from downloads.choices import JobSource
+from downloads.choices import JobSource, SkipReason
 from downloads.models import DownloadJob
 from downloads.services.jobs import DownloadRequestInvalid, download_job_request
 from portal.catalog.selectors import fleet_targets
@@ -15,12 +15,22 @@ from portal.inventory.models import Device
 
 
 @dataclass(frozen=True)
+class FleetDownloadSkip:
+    """A target image a fleet request did not ask for, why (a ``SkipReason``), and how many devices want it."""
+
+    image_name: str
+    reason: str
+    devices: int
+
+
+@dataclass(frozen=True)
 class FleetDownload:
-    """What a fleet request did: one job per distinct target image, the images refused (with why), and how many of
-    the devices asked about had no target image."""
+    """What a fleet request did: one job per distinct target image, the images refused (with why), the images
+    skipped, and how many of the devices asked about had no target image."""
 
     jobs: tuple[DownloadJob, ...]
     refused: tuple[tuple[str, str], ...]
+    skipped: tuple[FleetDownloadSkip, ...]
     devices: int
     without_target: int
 
@@ -29,10 +39,14 @@ def download_jobs_request_targets(
     *, devices: QuerySet[Device], requested_by: Any = None, source: str = JobSource.DEVICES
 ) -> FleetDownload:
     """Request the target image of every device in ``devices`` (the catalog says which): one job per distinct
-    image. An image the request rules refuse (an unsafe name, say) is reported, the others still go."""
+    image. An image too small for every device that wants it is skipped (a device whose fit is unknown may still
+    take it); an image the request rules refuse (an unsafe name, say) is reported; the others still go."""
     targets = fleet_targets(devices)
-    jobs, refused = [], []
+    jobs, refused, skipped = [], [], []
     for image in targets.images:
+        if image.fits_none:
+            skipped.append(FleetDownloadSkip(image.name, SkipReason.TOO_SMALL, image.devices))
+            continue
         try:
             jobs.append(
                 download_job_request(
@@ -46,4 +60,10 @@ def download_jobs_request_targets(
             )
         except DownloadRequestInvalid as exc:
             refused.append((image.name, str(exc)))
-    return FleetDownload(tuple(jobs), tuple(refused), targets.devices, targets.without_target)
+    return FleetDownload(
+        jobs=tuple(jobs),
+        refused=tuple(refused),
+        skipped=tuple(skipped),
+        devices=targets.devices,
+        without_target=targets.without_target,
+    )

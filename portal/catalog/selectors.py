@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -92,12 +92,26 @@ def devices_recommended_image(*, image_name: str) -> QuerySet[Device]:
 
 @dataclass(frozen=True)
 class WantedImage:
-    """An image that devices' recommendations target, with what a download request of it needs."""
+    """An image that devices' recommendations target, with what a download request of it needs and how it fits
+    the devices asking for it (their recommendations' ``fit``, counted)."""
 
     name: str
     guid: str
     pid: str
     mdf_id: str
+    fits: int = 0
+    too_small: int = 0
+    unknown: int = 0
+
+    @property
+    def devices(self) -> int:
+        """How many of the devices asked about want this image."""
+        return self.fits + self.too_small + self.unknown
+
+    @property
+    def fits_none(self) -> bool:
+        """Whether the image is too small for every device that wants it (none fits, none might)."""
+        return self.devices > 0 and self.too_small == self.devices
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,8 @@ class FleetTargets:
 
 def fleet_targets(devices: QuerySet[Device]) -> FleetTargets:
     """Which images ``devices`` want: their recommendations' target images, one per image name (storage is
-    content-addressed, so one download serves every PID that runs the same file), in name order."""
+    content-addressed, so one download serves every PID that runs the same file), in name order, each with the fit
+    of the devices that want it. Three queries whatever the number of devices."""
     rows = (
         devices.filter(recommendation__target_image__isnull=False)
         .order_by("recommendation__target_image__name", "pid")
@@ -121,11 +136,18 @@ def fleet_targets(devices: QuerySet[Device]) -> FleetTargets:
             "recommendation__target_image__release__product__pid",
             "recommendation__target_image__release__product__mdf_id",
         )
-        .distinct()
+        .annotate(
+            fits=Count("id", filter=Q(recommendation__fit=Fit.FITS)),
+            too_small=Count("id", filter=Q(recommendation__fit=Fit.TOO_SMALL)),
+            unknown=Count("id", filter=~Q(recommendation__fit__in=(Fit.FITS, Fit.TOO_SMALL))),
+        )
     )
     images: dict[str, WantedImage] = {}
-    for name, guid, pid, mdf_id in rows:
-        images.setdefault(name, WantedImage(name, guid or "", pid, mdf_id or ""))
+    for name, guid, pid, mdf_id, fits, too_small, unknown in rows:
+        seen = images.setdefault(name, WantedImage(name, guid or "", pid, mdf_id or ""))
+        images[name] = replace(
+            seen, fits=seen.fits + fits, too_small=seen.too_small + too_small, unknown=seen.unknown + unknown
+        )
     total = devices.count()
     with_target = devices.filter(recommendation__target_image__isnull=False).count()
     return FleetTargets(tuple(images.values()), total, total - with_target)
