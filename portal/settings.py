@@ -455,6 +455,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState",
         "RefreshStateEnum": "portal.catalog.choices.RefreshState",
         "RefreshTriggerEnum": "portal.catalog.choices.RefreshTrigger",
+        "CatalogStateEnum": "portal.catalog.choices.CatalogState",
         "RecommendationReasonEnum": "portal.catalog.choices.Reason",
         "FormKindEnum": "compliance.choices.FormKind",
         "DecisionStatusEnum": "compliance.choices.DecisionStatus",

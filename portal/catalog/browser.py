@@ -11,7 +11,7 @@ from portal.catalog.models import Product, Release, SoftwareType
 from portal.catalog.selectors import (
     ReleaseFilter,
     device_counts_by_release,
-    pair_status,
+    device_pair_status,
     release_families_attach,
     releases_of_product,
     standards_matching,
@@ -65,7 +65,7 @@ def device_release_context(request: HttpRequest, device: Device) -> dict:
     """The device page's release browser: its product's releases above its current one unless asked otherwise,
     whether the upstream has answered about the device's (PID, release) (so a partial list never looks whole),
     and the standards matching the device."""
-    pair = pair_status(pid=device.pid, release=device.current_release) if device.current_release else None
+    pair = device_pair_status(device)
     product = Product.objects.filter(pid__iexact=device.pid).first()
     if product is None:
         return {"product": None, "releases": [], "pair": pair, "matching_standards": []}

@@ -28,6 +28,16 @@ class PairState(models.TextChoices):
 FINISHED_PAIR_STATES = (PairState.DONE, PairState.NO_DATA, PairState.FAILED)
 
 
+class CatalogState(models.TextChoices):
+    """Whether the releases known above a device's (PID, release) are the whole list: what became of the latest
+    query about the pair (``PairStatus.state``)."""
+
+    FETCHED = "fetched", "fetched"
+    NOT_FETCHED = "not_fetched", "not fetched yet"
+    FETCHING = "fetching", "being fetched"
+    FAILED = "failed", "the last fetch failed"
+
+
 class RefreshTrigger(models.TextChoices):
     """Who started a refresh."""
 

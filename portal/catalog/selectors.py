@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.text import Truncator
 
-from portal.catalog.choices import Fit, FleetStatus, PairState, Reason
+from portal.catalog.choices import CatalogState, Fit, FleetStatus, PairState, Reason
 from portal.catalog.models import (
     CatalogRefresh,
     CatalogRefreshPair,
@@ -382,30 +383,79 @@ def pairs_fetched(keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     return set(rows.values_list("pid", "current_release").distinct()) & wanted
 
 
+NO_CURRENT_RELEASE_NOTE = "No current release is known for this device: the upstream cannot be asked what is above it."
+
+
 @dataclass(frozen=True)
 class PairStatus:
     """What the catalog knows of one (PID, release) pair: its latest refresh row and the latest that got an answer.
 
-    ``complete`` is true only when the latest attempt got an answer: then the releases above it are all known."""
+    ``state`` says whether the list above the release is whole: only when the latest attempt got an answer."""
 
     latest: CatalogRefreshPair | None
     fetched: CatalogRefreshPair | None
 
     @property
-    def complete(self) -> bool:
-        """Whether the upstream answered the latest query about the pair (so the list above it is whole)."""
-        return self.latest is not None and self.latest.state in FETCHED_PAIR_STATES
+    def state(self) -> CatalogState:
+        """Fetched (the upstream answered the latest query), not fetched (never asked), fetching (a refresh is
+        about to ask, or asking) or failed (the latest query got no answer)."""
+        if self.latest is None:
+            return CatalogState.NOT_FETCHED
+        if self.latest.state in FETCHED_PAIR_STATES:
+            return CatalogState.FETCHED
+        if self.latest.state in (PairState.QUEUED, PairState.RUNNING):
+            return CatalogState.FETCHING
+        return CatalogState.FAILED
 
     @property
-    def pending(self) -> bool:
-        """Whether a refresh is about to ask (or asking) about the pair."""
-        return self.latest is not None and self.latest.state in (PairState.QUEUED, PairState.RUNNING)
+    def complete(self) -> bool:
+        """Whether the upstream answered the latest query about the pair (so the list above it is whole)."""
+        return self.state == CatalogState.FETCHED
+
+    @property
+    def note(self) -> str:
+        """The state in a plain sentence, for tools reading the API (the device page words it with links)."""
+        latest, state = self.latest, self.state
+        if latest is None:
+            return "Not fetched yet: no refresh has asked the upstream about this pair; the list may be incomplete."
+        if state == CatalogState.FETCHED:
+            return f"Complete: the upstream listed the releases above {latest.current_release} {_when(latest)}."
+        earlier = f"the list is the upstream's answer {_when(self.fetched)}" if self.fetched else ""
+        if state == CatalogState.FETCHING:
+            queued = latest.state == PairState.QUEUED
+            doing = "a refresh of this pair is queued" if queued else "a refresh is asking the upstream about it now"
+            if earlier:
+                return f"Being refreshed: {doing} (refresh #{latest.refresh_id}); until it ends {earlier}."
+            return f"Not fetched yet: {doing} (refresh #{latest.refresh_id}); the list may be incomplete."
+        then = f"{earlier} and may be out of date" if earlier else "the list may be incomplete"
+        return f"The last refresh of this pair failed: {_failure(latest)}; {then}."
+
+
+def _failure(pair: CatalogRefreshPair) -> str:
+    """What a failed query got: "Bad Request (HTTP 400) — <message> (refresh #12)" (the message is plain text)."""
+    why = pair.error_code or "no answer"
+    if pair.http_status:
+        why += f" (HTTP {pair.http_status})"
+    if pair.error_message:
+        why += f" — {Truncator(pair.error_message).chars(300)}"
+    return f"{why} (refresh #{pair.refresh_id})"
+
+
+def _when(pair: CatalogRefreshPair) -> str:
+    """When a pair's query ended, and by which refresh: "on 2025-03-01 02:16 UTC (refresh #12)"."""
+    at = f"on {pair.finished_at:%Y-%m-%d %H:%M} UTC " if pair.finished_at else ""
+    return f"{at}(refresh #{pair.refresh_id})"
 
 
 def pair_status(*, pid: str, release: str) -> PairStatus:
-    """The catalog status of a device's pair (two queries on the (pid, release, -id) index)."""
+    """The catalog status of a (PID, release) pair (two queries on the (pid, release, -id) index)."""
     rows = CatalogRefreshPair.objects.filter(pid=pid.strip(), current_release=normalize(release)).order_by("-id")
     latest = rows.select_related("refresh").first()
     if latest is None or latest.state in FETCHED_PAIR_STATES:
         return PairStatus(latest, latest)
     return PairStatus(latest, rows.filter(state__in=FETCHED_PAIR_STATES).first())
+
+
+def device_pair_status(device: Device) -> PairStatus | None:
+    """The catalog status of a device's pair; None when no current release is known (nothing can be asked)."""
+    return pair_status(pid=device.pid, release=device.current_release) if device.current_release else None

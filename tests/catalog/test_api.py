@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from portal.catalog.models import CatalogRefresh, StandardRelease
+from portal.catalog.choices import CatalogState, PairState, RefreshTrigger
+from portal.catalog.models import CatalogRefresh, CatalogRefreshPair, StandardRelease
+from portal.catalog.selectors import NO_CURRENT_RELEASE_NOTE, PairStatus
 from portal.catalog.services.recommendations import recommendations_recompute
+from portal.catalog.services.refresh import catalog_refresh_queue, catalog_refresh_run_inline, inventory_pairs
 from tests.factories_inventory import DeviceFactory, catalog_of
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +102,100 @@ def test_device_releases_endpoint(api_as, engineer, releases):
     every = api.get(f"/api/v1/devices/{device.pk}/releases/?all=true").json()
     assert every["count"] == 4 and every["next"] is None
     assert [r["version"] for r in every["results"]] == ["17.12.4", "17.9.4", "17.9.1", "17.3.8a"]
+
+
+def _catalog(api, device) -> tuple[str | None, str]:
+    """The device releases answer's ``catalog_state`` and ``catalog_note`` (beside the usual page keys)."""
+    body = api.get(f"/api/v1/devices/{device.pk}/releases/").json()
+    assert set(body) == {"count", "next", "previous", "results", "catalog_state", "catalog_note"}
+    return body["catalog_state"], body["catalog_note"]
+
+
+def _queue(device) -> CatalogRefresh:
+    return catalog_refresh_queue(pairs=inventory_pairs(device_ids=[device.pk]), trigger=RefreshTrigger.API).refresh
+
+
+def _failure(refresh: CatalogRefresh) -> str:
+    """What the pair of a refresh the upstream refused got, as the note words it."""
+    pair = refresh.pairs.get()
+    assert (pair.state, pair.error_code, pair.http_status) == (PairState.FAILED, "Bad Request", 400)
+    message = f" — {pair.error_message}" if pair.error_message else ""
+    return f"Bad Request (HTTP 400){message} (refresh #{refresh.pk})"
+
+
+def _minute(refresh: CatalogRefresh) -> str:
+    return f"{refresh.pairs.get().finished_at:%Y-%m-%d %H:%M} UTC"
+
+
+def test_device_releases_say_whether_the_list_is_complete(api_as, engineer, releases, upstream):
+    device = DeviceFactory(pid="C9300-24P", current_release="17.3.8a")
+    api = api_as(engineer)
+    assert _catalog(api, device) == (
+        "not_fetched",
+        "Not fetched yet: no refresh has asked the upstream about this pair; the list may be incomplete.",
+    )
+
+    queued = _queue(device)
+    assert _catalog(api, device) == (
+        "fetching",
+        f"Not fetched yet: a refresh of this pair is queued (refresh #{queued.pk}); the list may be incomplete.",
+    )
+
+    upstream.sim.fault("metadata/pidrelease", kind="status", status=400, count=1)
+    catalog_refresh_run_inline(refresh_id=queued.pk)
+    assert _catalog(api, device) == (
+        "failed",
+        f"The last refresh of this pair failed: {_failure(queued)}; the list may be incomplete.",
+    )
+
+    again = _queue(device)
+    catalog_refresh_run_inline(refresh_id=again.pk)
+    assert _catalog(api, device) == (
+        "fetched",
+        f"Complete: the upstream listed the releases above 17.3.8a on {_minute(again)} (refresh #{again.pk}).",
+    )
+
+
+def test_a_failed_refresh_after_an_answer_says_which_answer_the_list_is(api_as, engineer, releases, upstream):
+    device = DeviceFactory(pid="C9300-24P", current_release="17.3.8a")
+    first = catalog_refresh_run_inline(refresh_id=_queue(device).pk)
+    api = api_as(engineer)
+    queued = _queue(device)
+    assert _catalog(api, device) == (
+        "fetching",
+        f"Being refreshed: a refresh of this pair is queued (refresh #{queued.pk}); until it ends the list is the "
+        f"upstream's answer on {_minute(first)} (refresh #{first.pk}).",
+    )
+    upstream.sim.fault("metadata/pidrelease", kind="status", status=400, count=1)
+    catalog_refresh_run_inline(refresh_id=queued.pk)
+    assert _catalog(api, device) == (
+        "failed",
+        f"The last refresh of this pair failed: {_failure(queued)}; the list is the upstream's answer on "
+        f"{_minute(first)} (refresh #{first.pk}) and may be out of date.",
+    )
+
+
+def test_device_releases_without_a_current_release_have_no_catalog_state(api_as, engineer, releases):
+    device = DeviceFactory(pid="C9300-24P", current_release="")
+    assert _catalog(api_as(engineer), device) == (None, NO_CURRENT_RELEASE_NOTE)
+
+
+@pytest.mark.parametrize(
+    ("pair_state", "catalog_state"),
+    [
+        (PairState.QUEUED, CatalogState.FETCHING),
+        (PairState.RUNNING, CatalogState.FETCHING),
+        (PairState.DONE, CatalogState.FETCHED),
+        (PairState.NO_DATA, CatalogState.FETCHED),
+        (PairState.FAILED, CatalogState.FAILED),
+    ],
+)
+def test_the_catalog_state_of_a_pair_follows_its_latest_query(pair_state, catalog_state):
+    latest = CatalogRefreshPair(pid="C9300-24P", current_release="17.3.8a", state=pair_state, refresh_id=7)
+    status = PairStatus(latest, None)
+    assert status.state == catalog_state and status.complete == (catalog_state == CatalogState.FETCHED)
+    assert "(refresh #7)" in status.note
+    assert PairStatus(None, None).state == CatalogState.NOT_FETCHED
 
 
 def test_refresh_start_answers_202_and_polls(api_as, engineer):

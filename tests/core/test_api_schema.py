@@ -75,9 +75,21 @@ def test_list_filters_are_documented_as_repeatable_with_their_choices(schema):
     assert {"status", "site", "pid", "page"} <= recommendations  # the device list's filters, documented there too
     device_releases = schema["paths"]["/api/v1/devices/{id}/releases/"]["get"]
     assert device_releases["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/PaginatedReleaseList"
+        "/PaginatedDeviceReleaseList"
     )
     assert {p["name"] for p in device_releases["parameters"]} >= {"all", "suggested", "page", "page_size"}
+
+
+def test_device_releases_say_whether_the_list_is_complete(schema):
+    components = schema["components"]["schemas"]
+    page = components["PaginatedDeviceReleaseList"]
+    fields = {"count", "next", "previous", "results", "catalog_state", "catalog_note"}
+    assert set(page["properties"]) == fields and set(page["required"]) == fields
+    assert page["properties"]["results"]["items"]["$ref"].endswith("/Release")
+    state = page["properties"]["catalog_state"]
+    assert state["nullable"] is True and state["allOf"][0]["$ref"].endswith("/CatalogStateEnum")
+    assert components["CatalogStateEnum"]["enum"] == ["fetched", "not_fetched", "fetching", "failed"]
+    assert page["properties"]["catalog_note"]["type"] == "string"
 
 
 def test_objects_document_url_and_display(schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from portal.catalog.choices import Fit
+from portal.catalog.choices import CatalogState, Fit
 from portal.catalog.models import (
     CatalogRefresh,
     CatalogRefreshPair,
@@ -169,6 +169,24 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "images",
             "standards",
         ]
+
+
+@extend_schema_serializer(component_name="PaginatedDeviceReleaseList", many=False)
+class DeviceReleasePageSerializer(serializers.Serializer):
+    """One page of a device's releases, and whether the catalog's list above its current release is whole (the
+    schema of the answer; the page itself is written by the view's paginator)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReleaseSerializer(many=True)
+    catalog_state = serializers.ChoiceField(
+        choices=CatalogState.choices,
+        allow_null=True,
+        help_text="What became of the latest query about the device's (PID, release): only `fetched` means the list "
+        "above its release is whole; null when the device has no current release",
+    )
+    catalog_note = serializers.CharField(help_text="The state in a sentence (an upstream error's code and message)")
 
 
 class StandardSerializer(serializers.ModelSerializer):

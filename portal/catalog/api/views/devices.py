@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.catalog.api.serializers import RecommendationSerializer, ReleaseSerializer
+from portal.catalog.api.serializers import DeviceReleasePageSerializer, RecommendationSerializer, ReleaseSerializer
 from portal.catalog.filters import DeviceReleaseFilter
 from portal.catalog.models import Product, Recommendation, Release
-from portal.catalog.selectors import releases_of_product
+from portal.catalog.selectors import NO_CURRENT_RELEASE_NOTE, device_pair_status, releases_of_product
 from portal.core.api.filters import filterset_qs
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
@@ -40,10 +40,17 @@ class DeviceRecommendationView(APIView):
         return Response(RecommendationSerializer(rec, context={"request": request}).data)
 
 
-@extend_schema(summary="Releases for a device (above its current release by default), newest first")
+@extend_schema(
+    summary="Releases for a device (above its current release by default), newest first",
+    description="`catalog_state` says whether the list is whole: `fetched` when the upstream answered the latest "
+    "query about the device's (PID, release); `not_fetched`, `fetching` or `failed` when the list may be only what "
+    "other devices' queries found (or an older answer); null when the device has no current release. "
+    "`catalog_note` says the same in a sentence.",
+    responses={200: DeviceReleasePageSerializer, 404: ErrorSerializer},
+)
 class DeviceReleasesView(ListAPIView):
     """The releases of a device's product, above its current release unless ?all=true; paginated like every
-    list."""
+    list, with whether the catalog's list is complete for the device's pair (``catalog_state``, ``catalog_note``)."""
 
     permission_classes = [needs("inventory.view_device", "catalog.view_release")]
     serializer_class = ReleaseSerializer
@@ -58,3 +65,11 @@ class DeviceReleasesView(ListAPIView):
 
     def filter_queryset(self, queryset: QuerySet[Release]) -> QuerySet[Release]:
         return filterset_qs(DeviceReleaseFilter(self.request.query_params, queryset=queryset, device=self.device))
+
+    def get_paginated_response(self, data: list) -> Response:
+        """The page, and whether the list is complete for the device's (PID, release) (see the schema above)."""
+        response = super().get_paginated_response(data)
+        pair = device_pair_status(self.device)
+        response.data["catalog_state"] = pair.state if pair is not None else None
+        response.data["catalog_note"] = pair.note if pair is not None else NO_CURRENT_RELEASE_NOTE
+        return response
