@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
@@ -70,6 +73,27 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, dropped only once the processes the tests started have left it. On PostgreSQL a killed
+    worker's session ends a moment after the process does, and DROP DATABASE refuses a database in use: wait for
+    such sessions (10 s at most), then end any that remain."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")  # noqa: S608 - constant SQL
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(0.2)
+        else:
+            cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608 - constant SQL
+    connection.close()
 
 
 @pytest.fixture(autouse=True)
