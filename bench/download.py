@@ -210,6 +210,7 @@ def main() -> None:
     sizes = [int(float(s) * GIB) for s in args.sizes.split(",")]
     tools = require("bench/download.py", "nginx", "curl", "bash", "tee", "md5sum", "sha512sum")
 
+    (ROOT / "var").mkdir(exist_ok=True)  # a fresh checkout has none until Depot first starts
     work = Path(tempfile.mkdtemp(prefix="depot-bench-dl-", dir=str(ROOT / "var")))
     www = work / "www"
     www.mkdir()
