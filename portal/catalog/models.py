@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 
 from portal.catalog.choices import Fit, PairState, Reason, RefreshState, RefreshTrigger
 from portal.catalog.fit import FitResult, fit_text, needs_text, short_text
@@ -373,3 +374,13 @@ class CatalogRefreshPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pid} @ {self.current_release or '-'}"
+
+    @property
+    def failure_text(self) -> str:
+        """What a failed query got, in plain text: "BAD_REQUEST (HTTP 400) — <message, 300 characters at most>"."""
+        why = self.error_code or "no answer"
+        if self.http_status:
+            why += f" (HTTP {self.http_status})"
+        if self.error_message:
+            why += f" — {Truncator(self.error_message).chars(300)}"
+        return why

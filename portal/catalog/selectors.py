@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.text import Truncator
 
 from portal.catalog.choices import CatalogState, Fit, FleetStatus, PairState, Reason
 from portal.catalog.models import (
@@ -428,17 +427,7 @@ class PairStatus:
                 return f"Being refreshed: {doing} (refresh #{latest.refresh_id}); until it ends {earlier}."
             return f"Not fetched yet: {doing} (refresh #{latest.refresh_id}); the list may be incomplete."
         then = f"{earlier} and may be out of date" if earlier else "the list may be incomplete"
-        return f"The last refresh of this pair failed: {_failure(latest)}; {then}."
-
-
-def _failure(pair: CatalogRefreshPair) -> str:
-    """What a failed query got: "Bad Request (HTTP 400) — <message> (refresh #12)" (the message is plain text)."""
-    why = pair.error_code or "no answer"
-    if pair.http_status:
-        why += f" (HTTP {pair.http_status})"
-    if pair.error_message:
-        why += f" — {Truncator(pair.error_message).chars(300)}"
-    return f"{why} (refresh #{pair.refresh_id})"
+        return f"The last refresh of this pair failed: {latest.failure_text} (refresh #{latest.refresh_id}); {then}."
 
 
 def _when(pair: CatalogRefreshPair) -> str:
