@@ -11,7 +11,8 @@ one line per URL: p50, p95, p99 in ms, requests/s, non-2xx answers. Target (issu
 No asserts.
 
     .venv/bin/python bench/web_latency.py [--devices 100000] [--images 50000] [--connections 4] [--duration 10]
-                                          [--workers 3] [--reseed] [--postgres URL] [--results [DIR]]
+                                          [--workers 3] [--only TEXT] [--reseed] [--postgres URL]
+                                          [--results [DIR]]
 """
 
 from __future__ import annotations
@@ -359,6 +360,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (closed loop)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--only", metavar="TEXT", help="measure only the URLs that contain TEXT")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database has the fleet")
     parser.add_argument("--postgres", metavar="URL", help=f"run on PostgreSQL: a database {BENCH_DATABASE} there")
     parser.add_argument(
@@ -393,6 +395,8 @@ def main() -> None:
         )
         say(f"{'kind':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} {'non-2xx':>8}  url")
         for kind, path in targets(ids):
+            if args.only and args.only not in path:
+                continue
             header = f"Cookie: sessionid={ids['session']}" if kind == "page" else f"Authorization: Token {ids['token']}"
             check(base + path, header)
             p50, p95, p99, rate, bad = drive(base + path, header, args.connections, args.duration)

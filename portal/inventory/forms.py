@@ -37,7 +37,7 @@ class DeviceForm(forms.Form):
         initial = {}
         if device.pk:
             initial = {name: getattr(device, name) for name in COLUMNS if name != "tags"}
-            initial["tags"] = ", ".join(t.name for t in device.tags.all())
+            initial["tags"] = ", ".join(device.tag_names)
         super().__init__(data, initial=initial)
         for spec in DEVICE_FIELDS:
             self.fields[spec.name] = _form_field(spec)

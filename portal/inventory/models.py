@@ -70,3 +70,9 @@ class Device(models.Model):
         if update_fields is not None and "current_release" in update_fields:
             kwargs["update_fields"] = {*update_fields, "release_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The tags' names in order: from the selectors' prefetch (``tag_list``) when there, else one query."""
+        tags = getattr(self, "tag_list", None)
+        return [tag.name for tag in (self.tags.all() if tags is None else tags)]

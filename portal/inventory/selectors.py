@@ -15,6 +15,12 @@ from portal.inventory.services.fields import COLUMNS
 EXPORT_EXTRA = ("target_release", "target_image", "recommendation")
 
 
+def tags_prefetch() -> Prefetch:
+    """Tags as a plain list on each device (``tag_list``, read through Device.tag_names): a prefetch into the
+    related manager would build one filtered queryset per device, a third of a list's time in Python."""
+    return Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="tag_list")
+
+
 def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
     """Devices with what the list shows joined: tags (one prefetch query) and the recommendation's target."""
     queryset = Device.objects.all() if queryset is None else queryset
@@ -23,7 +29,7 @@ def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
     return (
         queryset.select_related("recommendation", "recommendation__target_release", "recommendation__target_image")
         .defer(*_LIST_DEFERRED)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .prefetch_related(tags_prefetch())
     )
 
 
@@ -73,7 +79,7 @@ def device_detail(pk: int) -> Device:
             "recommendation__standard__family",
             "recommendation__current",
         )
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .prefetch_related(tags_prefetch())
         .get(pk=pk)
     )
 
@@ -82,7 +88,7 @@ def devices_csv_rows(queryset: QuerySet[Device]) -> Iterator[list[str]]:
     """The devices as CSV rows (header first): the import columns, so the file imports back, plus the target."""
     yield [*COLUMNS, *EXPORT_EXTRA]
     rows = queryset.select_related("recommendation__target_release", "recommendation__target_image")
-    rows = rows.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    rows = rows.prefetch_related(tags_prefetch())
     for device in rows.iterator(chunk_size=2000):
         rec = getattr(device, "recommendation", None)
         yield [
@@ -98,7 +104,7 @@ def _export_value(device: Device, name: str) -> str:
     if name == "os_family":
         return device.get_os_family_display()
     if name == "tags":
-        return ";".join(tag.name for tag in device.tags.all())
+        return ";".join(device.tag_names)
     value = getattr(device, name)
     return "" if value is None else str(value)
 

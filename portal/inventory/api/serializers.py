@@ -34,7 +34,7 @@ class TagListField(serializers.ListField):
     """Tag names; read from the (prefetched) tags of the device."""
 
     def get_attribute(self, instance: Device) -> list[str]:
-        return [tag.name for tag in instance.tags.all()]
+        return instance.tag_names
 
 
 @extend_schema_serializer(component_name="RecommendationSummary")
