@@ -150,6 +150,7 @@ def credentials(env: dict[str, str]) -> dict[str, str]:
     """A bench engineer: a session cookie for pages and a token for the API, plus ids to put in URLs."""
     code = """
 import json
+from django.conf import settings
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
@@ -162,7 +163,7 @@ user, _ = get_user_model().objects.get_or_create(username="bench-engineer")
 user.groups.add(Group.objects.get(name=ENGINEERS))
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 busy = Product.objects.annotate(n=Count("releases__images")).order_by("-n").first()

@@ -23,7 +23,8 @@ from compliance.signals import form_decided
 from downloads import services as download_services
 from downloads.choices import JobState
 from downloads.models import DownloadJob
-from portal.accounts.roles import ADMINISTRATORS, OFFICERS, user_roles
+from portal.accounts.access import user_roles
+from portal.accounts.roles import ADMINISTRATORS, OFFICERS
 from portal.cisco.exceptions import AsdError, UpstreamUnavailable
 from portal.cisco.provider import get_client
 from portal.core.sanitise import upstream_str

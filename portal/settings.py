@@ -200,6 +200,8 @@ except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
     raise _fail(
         "CACHE_URL", "must look like redis://host:6379/1 or dbcache://table_name", env.str("CACHE_URL", default="")
     ) from exc
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "portal.core.cache.RedisCache"  # one client per pool, not one per call
 CACHES["default"]["KEY_PREFIX"] = env.str("PORTAL_CACHE_PREFIX", default="depot")
 
 # --- Celery -----------------------------------------------------------------------------------------------
@@ -333,7 +335,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # Login throttling (django-axes, see portal/accounts/lockout.py): failures counted per user name and per address.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend with each user's permissions and roles kept in the shared cache (portal/accounts/access.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "portal.accounts.access.CachedModelBackend"]
 AXES_FAILURE_LIMIT = _get("PORTAL_LOGIN_FAILURE_LIMIT", int, 5, "must be a whole number of failed logins")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=_get("PORTAL_LOGIN_COOLOFF", float, 15.0, "must be a number of minutes"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -104,10 +104,13 @@ def _fresh_fleet_generation(request):
     from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 
+    from portal.accounts.access import access_changed
     from portal.catalog.summary import fleet_changed
 
     if not isinstance(caches["default"], DatabaseCache):
         fleet_changed()
+        access_changed()  # cached permissions of an earlier test's user, whose id may come again
     elif {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         fleet_changed()
+        access_changed()

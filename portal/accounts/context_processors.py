@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from portal.accounts.roles import user_roles
+from portal.accounts.access import user_roles
 from portal.core.navigation import links_for
 from portal.core.upstream import UpstreamStatus, upstream_status
 

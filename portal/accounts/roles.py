@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-
 ENGINEERS = "Network engineers"
 OFFICERS = "Compliance officers"
 ADMINISTRATORS = "Administrators"
@@ -56,12 +54,6 @@ ROLE_PERMISSIONS: dict[str, list[str] | None] = {
     ADMINISTRATORS: None,  # None: all permissions of DEPOT_APPS
 }
 ROLES = tuple(ROLE_PERMISSIONS)
-
-
-def user_roles(user: AbstractBaseUser) -> list[str]:
-    """The role names a user holds, in the order of ROLES."""
-    names = set(user.groups.values_list("name", flat=True))
-    return [role for role in ROLES if role in names]
 
 
 def sync_roles(apps: Any) -> None:

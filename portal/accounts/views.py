@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
+from portal.accounts.access import user_roles
 from portal.accounts.forms import TokenActionForm
-from portal.accounts.roles import user_roles
 from portal.accounts.services import api_token_create, api_token_hint, api_token_revoke
 
 

@@ -171,3 +171,31 @@ def test_session_post_to_the_api_without_the_slash_is_not_redirected(client, eng
     client.force_login(engineer)
     created = client.post("/api/v1/me/token")
     assert created.status_code == 201 and created.json()["key"]
+
+
+def test_permission_changes_apply_at_the_next_request_though_permissions_are_cached(client, api_as, engineer):
+    """Permissions and roles are kept in the shared cache (portal/accounts/access.py); every change of users,
+    groups or permissions through the ORM makes the next request read them again."""
+    from django.contrib.auth.models import Permission
+
+    client.force_login(engineer)
+    api = api_as(engineer)
+    assert client.get("/devices/").status_code == 200
+    assert api.get("/api/v1/devices/").status_code == 200
+    engineers = Group.objects.get(name=ENGINEERS)
+    view_device = Permission.objects.get(codename="view_device", content_type__app_label="inventory")
+    engineers.permissions.remove(view_device)  # a role loses a permission
+    assert client.get("/devices/").status_code == 403
+    assert api.get("/api/v1/devices/").status_code == 403
+    engineers.permissions.add(view_device)
+    assert client.get("/devices/").status_code == 200
+    engineer.groups.clear()  # a user loses the role
+    assert api.get("/api/v1/devices/").status_code == 403
+    assert b"Network engineers" not in client.get("/profile/").content
+    engineer.groups.add(Group.objects.get(name=OFFICERS))  # and gets another
+    assert api.get("/api/v1/devices/").status_code == 200  # officers read devices too
+    assert api.post("/api/v1/devices/", {"hostname": "x", "pid": "C9300-24P"}).status_code == 403
+    assert b"Compliance officers" in client.get("/profile/").content
+    engineer.is_superuser = True  # an administrator makes the user a superuser
+    engineer.save()
+    assert api.delete("/api/v1/devices/999999/").status_code == 404  # allowed now: only the device is missing

@@ -7,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.accounts.access import user_roles
 from portal.accounts.api.serializers import MeSerializer, TokenSerializer
-from portal.accounts.roles import user_roles
 from portal.accounts.services import api_token_create, api_token_revoke
 from portal.core.api.exceptions import ServiceError
 from portal.core.api.schemas import ErrorSerializer
