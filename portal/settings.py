@@ -188,6 +188,11 @@ if _db["ENGINE"].endswith("sqlite3"):
 else:
     _db["CONN_MAX_AGE"] = _get("PORTAL_DB_CONN_MAX_AGE", int, 60, "must be a number of seconds")
     _db["CONN_HEALTH_CHECKS"] = True
+    if _get("PORTAL_DB_PREPARED_STATEMENTS", bool, True, "must be true or false"):
+        # Planning a list's joins costs PostgreSQL more than running them (device page: 2 ms vs 0.25 ms): a
+        # statement sent a second time on a connection is prepared and planned no more. Needs server-side
+        # parameters; off behind a transaction-pooling proxy (pgbouncer), which cannot keep prepared statements.
+        _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "server_side_binding": True, "prepare_threshold": 2}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
