@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,6 +37,7 @@ from portal.catalog.services.standards import (
     standard_release_set,
 )
 from portal.catalog.summary import fleet_summary
+from portal.core.links import route_filler
 from portal.core.streaming import csv_stream
 from portal.core.upstream_errors import upstream_call_for_page
 from portal.inventory.filters import DeviceFilter
@@ -54,7 +56,11 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
     """Products in the catalog with release, standard and device counts."""
     search = request.GET.get("q", "").strip()
     page = product_page(search, request.GET.get("page"))
-    return render(request, "catalog/product_list.html", {"page": page, "q": search})
+    product_path = route_filler("catalog:product-detail")
+    for product in page.object_list:
+        product.path = product_path(product.pid)
+    context = {"page": page, "q": search, "device_list_url": reverse("inventory:device-list")}
+    return render(request, "catalog/product_list.html", context)
 
 
 @permission_required("catalog.view_release", raise_exception=True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from portal.core.links import device_url, portal_url
+from portal.core.links import device_url, portal_url, route_filler
 from tests.foundation.test_settings import run_check
 
 
@@ -53,3 +57,26 @@ def test_good_base_urls_start(tmp_path):
         tmp_path, PORTAL_BASE_URL="https://depot.example.net/", PORTAL_DEVICE_BASE_URL="http://10.0.0.5:8000"
     )
     assert result.returncode == 0, result.stderr
+
+
+@given(st.text(min_size=1, max_size=40).filter(lambda text: text.strip() and "\x00" not in text))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_a_filled_route_is_what_reverse_gives(value):
+    """Lists fill one reversed route per row (portal.core.links.route_filler) instead of reversing per row."""
+    fill = route_filler("catalog:product-detail")
+    try:
+        expected = reverse("catalog:product-detail", args=[value])
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            fill(value)
+    else:
+        assert fill(value) == expected
+
+
+def test_a_filled_route_takes_ids_and_plain_keys_as_they_are():
+    fill = route_filler("api-device-detail")
+    assert [fill(7), fill(1234567)] == [reverse("api-device-detail", args=[7]), "/api/v1/devices/1234567/"]
+    assert route_filler("catalog:product-detail")("C9300-24P") == "/catalog/products/C9300-24P/"
+    assert route_filler("catalog:product-detail")("ASR1001-X/K9 rev 2") == reverse(
+        "catalog:product-detail", args=["ASR1001-X/K9 rev 2"]
+    )
