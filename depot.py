@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -89,7 +90,7 @@ class Processes:
     def __init__(self) -> None:
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, *args: str | Path) -> None:
+    def start(self, name: str, *args: str | Path) -> subprocess.Popen:
         process = subprocess.Popen(  # noqa: S603 - our own command lines
             [str(arg) for arg in args],
             cwd=ROOT,
@@ -102,6 +103,7 @@ class Processes:
         )
         self.children.append((name, process))
         threading.Thread(target=self._relay, args=(name, process), daemon=True).start()
+        return process
 
     @staticmethod
     def _relay(name: str, process: subprocess.Popen) -> None:
@@ -134,6 +136,17 @@ class Processes:
                 pass
 
 
+def wait_listening(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Return once something accepts connections on 127.0.0.1:``port``, ``process`` ended, or ``timeout`` passed."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -151,7 +164,10 @@ def start() -> int:
     processes = Processes()
     embedded_upstream = "PORTAL_UPSTREAM_URL" not in os.environ
     if embedded_upstream:
-        processes.start("simulator", PYTHON, "manage.py", "simulator", "--port", str(SIM_PORT))
+        simulator = processes.start("simulator", PYTHON, "manage.py", "simulator", "--port", str(SIM_PORT))
+        # The worker's first tasks (the demo fleet's catalog refresh) call the simulator as soon as it is ready: were
+        # the simulator not listening yet, they would meet a refused connection and log a retry.
+        wait_listening(SIM_PORT, simulator)
     processes.start(
         "web",
         bin_dir / "gunicorn",

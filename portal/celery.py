@@ -13,6 +13,11 @@ from celery import Celery
 from portal.core.configcheck import exit_on_bad_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Celery runs Django's system checks when a worker starts. They check the code, not this machine (`manage.py check`
+# runs them on every commit, `migrate` before every start), and they import the whole URLconf: every view, DRF, the
+# schema generator, about 10 MB in each worker process for nothing a worker serves. CELERY_SKIP_CHECKS= (empty) runs
+# them again.
+os.environ.setdefault("CELERY_SKIP_CHECKS", "true")
 exit_on_bad_settings()
 
 app = Celery("portal")

@@ -21,7 +21,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.fields import DateTimeField
 
 from portal.cisco.exceptions import HostNotAllowed
 from portal.cisco.transport import TRANSIENT_EXCEPTIONS, describe_exception, make_session, retry_after
@@ -40,6 +39,10 @@ CLOCK_SLACK = 2.0  # seconds
 
 def payload_body(event: str, occurred_at: dt.datetime, data: Mapping[str, Any]) -> str:
     """The JSON body of a delivery: ``{"event", "occurred_at", "data"}`` (ASCII, so its bytes are unambiguous)."""
+    # Imported here: this module loads in every worker (the admin and the tasks import it); DRF, and through its
+    # compat module django.contrib.postgres and psycopg (~10 MB on SQLite), only when an event has a subscriber.
+    from rest_framework.fields import DateTimeField
+
     when = DateTimeField().to_representation(occurred_at)
     return json.dumps({"event": event, "occurred_at": when, "data": data}, cls=DjangoJSONEncoder)
 
