@@ -297,8 +297,10 @@ PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS = _get("PORTAL_UPSTREAM_RETRY_MAX_ATTEMPTS", 
 PORTAL_UPSTREAM_RETRY_BACKOFF = _get("PORTAL_UPSTREAM_RETRY_BACKOFF", float, 0.5, "must be seconds")
 PORTAL_UPSTREAM_RETRY_BACKOFF_MAX = _get("PORTAL_UPSTREAM_RETRY_BACKOFF_MAX", float, 15.0, "must be seconds")
 PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT = _get("PORTAL_UPSTREAM_RETRY_TOTAL_TIMEOUT", float, 180.0, "must be seconds")
-# Rate-limited answers (403 QPS / 429) are retried this many times; the window keeps this margin (seconds) so
-# jitter in arrival times can never put one request too many into one second at the upstream.
+# Rate-limited answers (403 QPS / 429) are retried this many times. A request holds its place in the rate window
+# until 1 s after its answer, or after its grant plus the margin (seconds) when that is sooner: the margin covers
+# a request that reaches the upstream late while its answer is slow (portal/cisco/ratelimit.py). Raise it if the
+# upstream refuses requests for QPS.
 PORTAL_UPSTREAM_RATE_LIMIT_RETRIES = _get("PORTAL_UPSTREAM_RATE_LIMIT_RETRIES", int, 8, "must be a whole number")
 PORTAL_UPSTREAM_QPS_MARGIN = _get("PORTAL_UPSTREAM_QPS_MARGIN", float, 0.1, "must be seconds")
 _default_download_hosts = [] if PRODUCTION else ["127.0.0.1", "localhost"]

@@ -1,29 +1,37 @@
-"""One upstream request budget shared by every process, built on the ``limits`` package's moving window.
+"""One upstream request budget shared by every process: a moving window of request stamps in shared storage.
 
 Cisco counts queries per second per API client, whichever of our web or worker processes sends them, so
 the budget lives in shared storage:
 
-* ``redis://...`` in production (every process on every machine). ``limits``' own Redis storage is used,
-  with one change in :class:`RedisWindowStorage`: its window may be a fraction of a second (see below).
+* ``redis://...`` in production (every process on every machine): :class:`RedisWindowStorage`, a sorted set per
+  budget (score: the stamp) kept by two Lua scripts on ``limits``' Redis storage (connection, script loading).
 * ``sqlite:///<absolute path>`` for the embedded defaults (every process of one machine): there is no Redis
-  then, and ``limits``' memory storage is per process. :class:`SQLiteStorage` keeps the moving window in a
-  small SQLite file under ``var/``: each hit is one ``BEGIN IMMEDIATE`` transaction, which SQLite serialises
-  across processes with its file lock, so check-then-insert is atomic; the timestamp is taken inside that
-  transaction, so hits are recorded in the order they were granted. WAL mode and synchronous=NORMAL keep a
-  hit at well under a millisecond (no fsync per commit; losing the last hits in a power cut is harmless).
-  SQLite was chosen over a lock file + JSON, or Django's database cache, because it gives an atomic
-  read-modify-write with an index, needs no server, and is already a dependency of the embedded stack.
-* ``memory://`` for a single process (tests, scripts).
+  then. :class:`SQLiteStorage` keeps the moving window in a small SQLite file under ``var/``: each hit is one
+  ``BEGIN IMMEDIATE`` transaction, which SQLite serialises across processes with its file lock, so
+  check-then-insert is atomic; the timestamp is taken inside that transaction, so hits are recorded in the order
+  they were granted. WAL mode and synchronous=NORMAL keep a hit at well under a millisecond (no fsync per commit;
+  losing the last hits in a power cut is harmless). SQLite was chosen over a lock file + JSON, or Django's
+  database cache, because it gives an atomic read-modify-write with an index, needs no server, and is already a
+  dependency of the embedded stack.
+* ``memory://`` for a single process (tests, scripts): :class:`MemoryWindowStorage`.
 
-Safety margin: the limiter grants hit ``i + N`` no sooner than ``window = N / qps + margin`` seconds after hit
-``i`` (``margin`` 0.1 s by default). Requests reach the server a little after they were granted, by a delay
-that varies (scheduling, connection set-up); if hit ``i`` is delayed by ``d`` and hit ``i + N`` is not, the
-server would see N + 1 requests within ``1 - d`` seconds with a window of exactly 1 s. With the margin, no
-1.0 s window at the server holds more than N requests as long as arrival jitter stays below the margin. It
-costs 10% of the budget at 1 QPS and less above (5 QPS -> about 4.5).
+When a request counts: the upstream counts it on arrival, which comes after our grant (the hit's stamp ``g``)
+and before we read its answer (``r``). With ``N = floor(qps)``, a hit stays in the window until ``N / qps``
+seconds after ``min(r, g + margin)`` (``margin``: ``PORTAL_UPSTREAM_QPS_MARGIN``, 0.1 s by default), and a hit
+is granted only while fewer than N are in it. So any N + 1 requests reach the upstream over at least ``N / qps``
+seconds (1 s at a whole-number rate) as long as each arrives before its bound: before ``r`` it always does; the
+margin covers a request whose answer takes longer than the margin, if it arrives within the margin of its grant
+(scheduling, connection set-up, the path to the upstream). In storage a hit is stamped ``g`` in a window of
+``N / qps + margin`` seconds, and an answer within the margin moves the stamp back to ``r - margin``. Stamps
+only ever move back: every grant was checked against stamps no earlier than the final ones.
 
-``limits`` items count in whole seconds; :class:`_Window` passes the fractional window through, which both
-storages here accept (the stock Redis script would pass it to EXPIRE, which wants an integer).
+What that costs: answers on loopback take 10-30 ms, so at 5 QPS a hit frees its place 1.01-1.03 s after its
+grant instead of 1.1 s (bench/catalog_refresh.py). Where answers take longer than the margin (the internet), the
+margin costs 10% of the budget at a whole-number rate (5 QPS -> about 4.5). A request that reached the upstream
+later than the margin after its grant, while its answer took longer still, could be one too many in a second:
+the upstream refuses it, and the client waits (``Retry-After``, else a backoff from 0.5 s) and retries it, up to
+``PORTAL_UPSTREAM_RATE_LIMIT_RETRIES`` (8) times, the refused attempt spending one slot. Should refusals show
+up (a slow or congested link), raise the margin: 0.2 s, say.
 """
 
 from __future__ import annotations
@@ -35,23 +43,26 @@ import random
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from limits import RateLimitItemPerSecond
-from limits.storage import MovingWindowSupport, RedisStorage, Storage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.storage import MovingWindowSupport, RedisStorage, Storage
 
 from portal.cisco.exceptions import RateLimited
 
 __all__ = [
+    "MemoryWindowStorage",
     "NoRateLimit",
     "RateLimiter",
     "RedisWindowStorage",
     "SQLiteStorage",
     "SharedRateLimiter",
+    "Slot",
+    "WindowStorage",
     "storage_for",
     "window_for",
 ]
@@ -59,19 +70,46 @@ __all__ = [
 logger = logging.getLogger("portal.cisco.ratelimit")
 
 
-class RateLimiter(Protocol):
-    """Blocks until one more upstream request may be sent."""
+@dataclass(frozen=True)
+class Slot:
+    """A granted request: its stamp in the shared window (None without a limiter) and the seconds waited for it."""
 
-    def acquire(self, *, deadline: float | None = None) -> float:
-        """Wait for a slot (at most until ``deadline``, a ``time.monotonic()`` value); return seconds waited."""
+    stamp: float | None
+    waited: float
+
+
+class RateLimiter(Protocol):
+    """Blocks until one more upstream request may be sent; told when its answer came."""
+
+    def acquire(self, *, deadline: float | None = None) -> Slot:
+        """Wait for a slot (at most until ``deadline``, a ``time.monotonic()`` value)."""
+
+    def answered(self, slot: Slot) -> None:
+        """The request sent in ``slot`` has been answered: the upstream has counted it by now."""
 
 
 class NoRateLimit:
     """A limiter that never waits (tests, or an upstream without limits)."""
 
-    def acquire(self, *, deadline: float | None = None) -> float:
+    def acquire(self, *, deadline: float | None = None) -> Slot:
         """Return at once."""
-        return 0.0
+        return Slot(None, 0.0)
+
+    def answered(self, slot: Slot) -> None:
+        """Nothing to record."""
+
+
+class WindowStorage(Protocol):
+    """A moving window of stamps (epoch seconds) per key; a stamp counts while it is at least ``now - window``."""
+
+    def acquire_stamp(self, key: str, limit: int, window: float) -> float | None:
+        """Record a hit stamped now and return the stamp, if fewer than ``limit`` stamps count; else None."""
+
+    def get_moving_window(self, key: str, limit: int, expiry: float) -> tuple[float, int]:
+        """(the oldest of the ``limit`` latest stamps that count, how many count), or (now, 0)."""
+
+    def lower_stamp(self, key: str, stamp: float, to: float) -> None:
+        """Move one hit stamped ``stamp`` back to ``to``; never forward, and nothing if there is no such hit."""
 
 
 def window_for(qps: float, margin: float) -> tuple[int, float]:
@@ -82,29 +120,12 @@ def window_for(qps: float, margin: float) -> tuple[int, float]:
     return hits, hits / qps + max(0.0, margin)
 
 
-class _Window(RateLimitItemPerSecond):
-    """A moving-window item whose window is any number of seconds, fractions included."""
-
-    __slots__ = ("window",)
-
-    def __init__(self, amount: int, window: float, namespace: str) -> None:
-        super().__init__(amount, 1, namespace)
-        self.window = window
-
-    def get_expiry(self) -> float:  # type: ignore[override]
-        return self.window
-
-    def key_for(self, *identifiers: bytes | str | int | float) -> str:
-        parts = [self.namespace, *(str(i) for i in identifiers), str(self.amount), f"{round(self.window * 1000)}ms"]
-        return "/".join(parts)
-
-
 class SharedRateLimiter:
-    """A blocking moving-window limiter at ``qps`` over a ``limits`` storage shared by all processes."""
+    """A blocking moving-window limiter at ``qps`` over a storage shared by all processes."""
 
     def __init__(
         self,
-        storage: Storage,
+        storage: WindowStorage,
         *,
         qps: float,
         key: str,
@@ -113,14 +134,14 @@ class SharedRateLimiter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if not isinstance(storage, MovingWindowSupport):
-            raise ValueError(f"{type(storage).__name__} does not support the moving window")
         self.storage = storage
         self.qps = qps
         self.hits, self.window = window_for(qps, margin)
-        self._item = _Window(self.hits, self.window, "depot-asd")
+        self.margin = self.window - self.hits / qps
         self.key = key  # shared by every process that shares the budget
-        self._limiter = MovingWindowRateLimiter(storage)
+        # "z": Redis keeps the stamps in a sorted set since answers move them back; older versions kept a list
+        # under the old name, and the two must not meet on one key during an upgrade.
+        self._key = f"depot-asd-z/{key}/{self.hits}/{round(self.window * 1000)}ms"
         self._max_wait = max_wait
         self._sleep = sleep
         self._clock = clock  # the storage's clock (epoch seconds): tests inject one into both
@@ -128,22 +149,67 @@ class SharedRateLimiter:
     def __repr__(self) -> str:
         return f"<SharedRateLimiter {self.hits} per {self.window:.3f}s on {type(self.storage).__name__}>"
 
-    def acquire(self, *, deadline: float | None = None) -> float:
+    def acquire(self, *, deadline: float | None = None) -> Slot:
         """Wait for a slot; raise RateLimited if none frees up before ``deadline`` or ``max_wait``."""
         started = time.monotonic()
         give_up = started + self._max_wait if deadline is None else min(deadline, started + self._max_wait)
         while True:
-            if self._limiter.hit(self._item, self.key):
-                return time.monotonic() - started
-            # A window may be a fraction of a second: both storages here take a float where limits' types say int.
-            window: Any = self.window
-            oldest, count = self.storage.get_moving_window(self._item.key_for(self.key), self.hits, window)
+            stamp = self.storage.acquire_stamp(self._key, self.hits, self.window)
+            if stamp is not None:
+                return Slot(stamp, time.monotonic() - started)
+            oldest, count = self.storage.get_moving_window(self._key, self.hits, self.window)
             wait = oldest + self.window - self._clock() if count >= self.hits else 0.0
             # A few ms of jitter so that processes woken for the same slot do not retry in lock step.
             wait = max(wait, 0.001) + random.uniform(0, 0.005)  # noqa: S311 - jitter, not cryptography
             if time.monotonic() + wait > give_up:
                 raise RateLimited(f"no upstream request slot within {give_up - started:.1f} s (local limiter)")
             self._sleep(wait)
+
+    def answered(self, slot: Slot) -> None:
+        """An answer within the margin of the grant: the hit leaves the window ``hits / qps`` after the answer."""
+        back = self._clock() - self.margin
+        if slot.stamp is None or back >= slot.stamp:
+            return
+        try:
+            self.storage.lower_stamp(self._key, slot.stamp, back)
+        except Exception:  # the request went through; a stamp left as it was only costs the margin
+            logger.warning("could not move a rate-limit stamp back on %r", self, exc_info=True)
+
+
+# --- memory storage (one process) -------------------------------------------------------------------------
+
+
+class MemoryWindowStorage:
+    """The moving window in this process's memory (``memory://``)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._stamps: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire_stamp(self, key: str, limit: int, window: float) -> float | None:
+        """Record a hit now if fewer than ``limit`` stamps count."""
+        with self._lock:
+            now = self._clock()
+            stamps = self._stamps[key] = [s for s in self._stamps.get(key, []) if s >= now - window]
+            if len(stamps) >= limit:
+                return None
+            stamps.append(now)
+            return now
+
+    def get_moving_window(self, key: str, limit: int, expiry: float) -> tuple[float, int]:
+        """(oldest of the ``limit`` latest stamps that count, how many) or (now, 0)."""
+        with self._lock:
+            now = self._clock()
+            latest = sorted((s for s in self._stamps.get(key, []) if s >= now - expiry), reverse=True)[:limit]
+            return (latest[-1], len(latest)) if latest else (now, 0)
+
+    def lower_stamp(self, key: str, stamp: float, to: float) -> None:
+        """Move one hit stamped ``stamp`` back to ``to``."""
+        with self._lock:
+            stamps = self._stamps.get(key, [])
+            if to < stamp and stamp in stamps:
+                stamps[stamps.index(stamp)] = to
 
 
 # --- SQLite storage (embedded defaults) -------------------------------------------------------------------
@@ -215,21 +281,38 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         db.execute("COMMIT")
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        """Record ``amount`` hits now if the window holds room for them."""
+        """Record ``amount`` hits now if the window holds room for them (``limits``' interface)."""
+        return self._acquire(key, limit, expiry, amount) is not None
+
+    def acquire_stamp(self, key: str, limit: int, window: float) -> float | None:
+        """Record a hit now if the window holds room for it; return its stamp."""
+        return self._acquire(key, limit, window, 1)
+
+    def _acquire(self, key: str, limit: int, window: float, amount: int) -> float | None:
         if amount > limit:
-            return False
+            return None
         with self._write() as db:
             now = self._clock()
+            # Ordered by stamp, not by insertion: a stamp moved back may now be older than one inserted before it.
             row = db.execute(
                 "SELECT ts FROM window_hits WHERE key = ? ORDER BY ts DESC LIMIT 1 OFFSET ?", (key, limit - amount)
             ).fetchone()
-            if row is not None and row[0] >= now - expiry:
-                return False
+            if row is not None and row[0] >= now - window:
+                return None
             db.executemany("INSERT INTO window_hits (key, ts) VALUES (?, ?)", [(key, now)] * amount)
-            db.execute("DELETE FROM window_hits WHERE key = ? AND ts < ?", (key, now - expiry))
-            return True
+            db.execute("DELETE FROM window_hits WHERE key = ? AND ts < ?", (key, now - window))
+            return now
 
-    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+    def lower_stamp(self, key: str, stamp: float, to: float) -> None:
+        """Move one hit stamped ``stamp`` back to ``to``."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE window_hits SET ts = ? WHERE rowid = "
+                "(SELECT rowid FROM window_hits WHERE key = ? AND ts = ? AND ts > ? LIMIT 1)",
+                (to, key, stamp, to),
+            )
+
+    def get_moving_window(self, key: str, limit: int, expiry: float) -> tuple[float, int]:
         """(oldest hit still in the window among the last ``limit``, how many) or (now, 0)."""
         now = self._clock()
         rows = self._connection().execute(
@@ -288,37 +371,59 @@ class SQLiteStorage(Storage, MovingWindowSupport):
 
 # --- Redis storage (production) ---------------------------------------------------------------------------
 
-# limits' acquire script, written again so the key's TTL is set with PEXPIRE from a fractional window.
+# One sorted set per budget: a member per hit, scored with its stamp. limits' own scripts keep a list in
+# insertion order, which a stamp moved back would leave out of order. Stamps are passed as text (repr), so Lua and
+# Redis read the exact double.
 _ACQUIRE_LUA = """
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local amount = tonumber(ARGV[4])
+local keep = tonumber(ARGV[5])
 if amount > limit then
     return false
 end
-local keep = tonumber(ARGV[5])
-local boundary = redis.call('LINDEX', KEYS[1], limit - amount)
-if boundary and tonumber(boundary) >= now - window then
+-- Stamps only move back, so one older than the window never counts again (a second's slack for number text).
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - window - 1))
+local boundary = redis.call('ZREVRANGE', KEYS[1], limit - amount, limit - amount, 'WITHSCORES')
+if boundary[2] and tonumber(boundary[2]) >= now - window then
     return false
 end
 for i = 1, amount do
-    redis.call('LPUSH', KEYS[1], ARGV[1])
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[6] .. '/' .. i)
 end
-redis.call('LTRIM', KEYS[1], 0, limit - 1)
 redis.call('PEXPIRE', KEYS[1], math.ceil(math.max(window, keep) * 1000))
 return true
 """
 
+# (oldest of the ARGV[2] latest stamps from ARGV[1] on, how many), or nil.
+_WINDOW_LUA = """
+local stamps = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+if #stamps == 0 then
+    return false
+end
+return {stamps[#stamps], #stamps / 2}
+"""
+
+_LOWER_LUA = """
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)
+if found[1] and tonumber(ARGV[2]) < tonumber(ARGV[1]) then
+    redis.call('ZADD', KEYS[1], ARGV[2], found[1])
+end
+return false
+"""
+
 
 class RedisWindowStorage(RedisStorage):
-    """``limits``' Redis storage with a moving window that may be a fraction of a second long.
+    """``limits``' Redis storage with our moving window: a sorted set, any window length, stamps that move back.
 
     Not registered under a URL scheme (``redis://`` keeps meaning the stock class); :func:`storage_for`
     picks it for Redis URLs.
     """
 
-    SCRIPT_ACQUIRE_MOVING_WINDOW: Any = _ACQUIRE_LUA  # text; limits registers it as it does its own bytes
+    # Text; limits registers them as it does its own bytes.
+    SCRIPT_ACQUIRE_MOVING_WINDOW: Any = _ACQUIRE_LUA
+    SCRIPT_MOVING_WINDOW: Any = _WINDOW_LUA
 
     def __init__(self, uri: str, clock: Callable[[], float] = time.time, keep: float = 0.0, **options: Any) -> None:
         super().__init__(uri, **options)
@@ -327,25 +432,41 @@ class RedisWindowStorage(RedisStorage):
         self._clock = clock
         self._keep = keep
 
-    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        """Record ``amount`` hits now if the window holds room for them."""
-        timestamp = repr(self._clock())  # full precision, as text, so Lua does not round it
-        args: list[str | float] = [timestamp, limit, expiry, amount, self._keep]
-        return bool(self.lua_acquire_moving_window([self.prefixed_key(key)], args))
+    def initialize_storage(self, uri: str) -> None:
+        """Register limits' scripts (ours among them) and the one that moves a stamp back."""
+        super().initialize_storage(uri)
+        self.lua_lower_stamp = self.get_connection().register_script(_LOWER_LUA.encode())
 
-    def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        """Record ``amount`` hits now if the window holds room for them (``limits``' interface)."""
+        return self._acquire(key, limit, expiry, amount) is not None
+
+    def acquire_stamp(self, key: str, limit: int, window: float) -> float | None:
+        """Record a hit now if the window holds room for it; return its stamp."""
+        return self._acquire(key, limit, window, 1)
+
+    def _acquire(self, key: str, limit: int, window: float, amount: int) -> float | None:
+        now = self._clock()
+        args: list[str | float] = [repr(now), limit, window, amount, self._keep, f"{now!r}/{uuid.uuid4().hex}"]
+        return now if self.lua_acquire_moving_window([self.prefixed_key(key)], args) else None
+
+    def get_moving_window(self, key: str, limit: int, expiry: float) -> tuple[float, int]:
         """(oldest hit in the window among the last ``limit``, how many), on this storage's clock."""
         timestamp = self._clock()
-        if window := self.lua_moving_window([self.prefixed_key(key)], [timestamp - expiry, limit]):
+        if window := self.lua_moving_window([self.prefixed_key(key)], [repr(timestamp - expiry), limit]):
             return float(window[0]), window[1]
         return timestamp, 0
+
+    def lower_stamp(self, key: str, stamp: float, to: float) -> None:
+        """Move one hit stamped ``stamp`` back to ``to``."""
+        self.lua_lower_stamp([self.prefixed_key(key)], [repr(stamp), repr(to)])
 
 
 _REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"})
 
 
-def storage_for(url: str, *, clock: Callable[[], float] | None = None, keep: float = 0.0) -> Storage:
-    """A moving-window storage for ``url``: ``redis://...``, ``sqlite:///path`` or ``memory://``.
+def storage_for(url: str, *, clock: Callable[[], float] | None = None, keep: float = 0.0) -> WindowStorage:
+    """The window storage for ``url``: ``redis://...``, ``sqlite:///path`` or ``memory://``.
 
     ``clock`` (epoch seconds) and ``keep`` are for tests that run the limiter on a clock of their own.
     """
@@ -354,7 +475,6 @@ def storage_for(url: str, *, clock: Callable[[], float] | None = None, keep: flo
         return RedisWindowStorage(url, clock=clock or time.time, keep=keep)
     if scheme == "sqlite":
         return SQLiteStorage(url, clock=clock or time.time)
-    storage = storage_from_string(url)
-    if not isinstance(storage, Storage) or not isinstance(storage, MovingWindowSupport):
-        raise ValueError(f"rate-limit storage {scheme}:// does not support a moving window")
-    return storage
+    if scheme == "memory":
+        return MemoryWindowStorage(clock=clock or time.time)
+    raise ValueError(f"rate-limit storage {scheme}:// is not supported: use redis://, sqlite:/// or memory://")

@@ -3,7 +3,8 @@
 Rules, per call (one API operation):
 
 * Every attempt takes a fresh-enough token, waits for a slot of the shared rate limiter, and is sent with
-  connect and read timeouts. Redirects are not followed for API calls (the spec has none).
+  connect and read timeouts; the limiter is told when the answer came (the slot may then free up sooner).
+  Redirects are not followed for API calls (the spec has none).
 * Transient faults are retried with exponential backoff and jitter, bounded by ``RetryPolicy.max_attempts``
   and ``RetryPolicy.total_timeout``: connection errors, timeouts, bodies cut short or unreadable (truncated,
   corrupted), and 500/502/503/504/596 answers that carry no application error code.
@@ -250,8 +251,9 @@ class Transport:
         while True:
             try:
                 token = self.tokens.token(reject=rejected)
-                self.limiter.acquire(deadline=deadline)
+                slot = self.limiter.acquire(deadline=deadline)
                 response, body = self._send(method, url, token, payload, attempts + rate_limited + 1)
+                self.limiter.answered(slot)  # any answer: the upstream has seen the request by now
                 return self._accept(response, body), dt.datetime.now(dt.UTC)
             except TokenRefused as refused:
                 if rejected is not None:

@@ -1,4 +1,5 @@
-"""The shared limiter: the moving window on SQLite (and Redis) grants no more than N hits per window."""
+"""The shared limiter: the moving window on SQLite, Redis and memory grants no more than N hits per window, and an
+answer within the margin frees a hit's place N / qps after the answer."""
 
 from __future__ import annotations
 
@@ -9,10 +10,37 @@ import pytest
 import redis
 
 from portal.cisco.exceptions import RateLimited
-from portal.cisco.ratelimit import RedisWindowStorage, SharedRateLimiter, SQLiteStorage, storage_for, window_for
+from portal.cisco.ratelimit import (
+    MemoryWindowStorage,
+    RedisWindowStorage,
+    SharedRateLimiter,
+    SQLiteStorage,
+    storage_for,
+    window_for,
+)
 from tests.fixtures.needs import missing
 
 from .conftest import FakeClock
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def clocked_storage(request, tmp_path):
+    """(storage, its FakeClock, a fresh key) for each kind of storage (Redis: database 15 on the default port)."""
+    clock = FakeClock()
+    key = f"depot-test-{time.time()}"
+    if request.param == "memory":
+        yield MemoryWindowStorage(clock=clock), clock, key
+    elif request.param == "sqlite":
+        yield SQLiteStorage(f"sqlite:///{tmp_path}/rl.sqlite3", clock=clock), clock, key
+    else:
+        storage = RedisWindowStorage("redis://127.0.0.1:6379/15", clock=clock, keep=60)
+        try:
+            storage.check()
+            storage.storage.ping()
+        except redis.RedisError:
+            missing("PORTAL_REQUIRE_REDIS", "no Redis on 127.0.0.1:6379")
+        yield storage, clock, key
+        storage.clear(key)
 
 
 def test_window_for_keeps_a_margin():
@@ -55,7 +83,53 @@ def test_the_limiter_waits_exactly_until_the_window_has_room(tmp_path):
     assert all(1.1 <= granted[i + 5] - granted[i] < 1.11 for i in range(6))
 
 
-def _hammer(url: str, count: int, now, tick, waiting, done, granted) -> None:
+def test_an_answer_within_the_margin_frees_the_place_a_second_after_the_answer(clocked_storage):
+    storage, clock, key = clocked_storage
+    limiter = SharedRateLimiter(storage, qps=5, key=key, margin=0.1, sleep=clock.sleep, clock=clock)
+    start = clock.now
+    slots = [limiter.acquire() for _ in range(5)]
+    clock.now += 0.02  # the answers come 20 ms after the grants
+    for slot in slots:
+        limiter.answered(slot)
+    granted = []
+    for _ in range(5):
+        limiter.acquire()
+        granted.append(round(clock.now - start, 3))
+    # The upstream counted each request by the time its answer came: 1 s after that, not 1.1 s after the grant.
+    assert all(1.02 <= at <= 1.026 for at in granted)
+
+
+def test_an_answer_later_than_the_margin_changes_nothing(clocked_storage):
+    storage, clock, key = clocked_storage
+    limiter = SharedRateLimiter(storage, qps=5, key=key, margin=0.1, sleep=clock.sleep, clock=clock)
+    start = clock.now
+    slots = [limiter.acquire() for _ in range(5)]
+    clock.now += 0.3
+    for slot in slots:
+        limiter.answered(slot)
+    limiter.acquire()
+    assert 1.1 <= round(clock.now - start, 3) <= 1.106
+
+
+def test_a_stamp_moved_back_behind_an_older_one_is_counted_by_its_time(clocked_storage):
+    storage, clock, key = clocked_storage
+    start = clock.now
+    first = storage.acquire_stamp(key, 2, 1.1)  # never answered: it stays at its grant
+    clock.now += 0.01
+    second = storage.acquire_stamp(key, 2, 1.1)
+    assert first == start and second == start + 0.01
+    storage.lower_stamp(key, second, start - 0.08)  # answered at +0.02: now older than the first
+    storage.lower_stamp(key, first, first + 1)  # never forward
+    storage.lower_stamp(key, first + 0.5, start - 1)  # no such hit: nothing happens
+    assert storage.get_moving_window(key, 2, 1.1) == (start - 0.08, 2)
+    clock.now = start + 1.05  # the second has left the window, the first has not
+    assert storage.get_moving_window(key, 2, 1.1) == (start, 1)
+    assert storage.acquire_stamp(key, 2, 1.1) == start + 1.05
+    assert storage.acquire_stamp(key, 2, 1.1) is None  # the first and the third fill it
+    assert storage.get_moving_window(key, 2, 1.1) == (start, 2)
+
+
+def _hammer(url: str, count: int, now, tick, waiting, done, granted, answer: bool) -> None:
     """One process: ``count`` grants from a limiter on the shared file, on the test's clock (``now``)."""
 
     def clock() -> float:
@@ -72,20 +146,24 @@ def _hammer(url: str, count: int, now, tick, waiting, done, granted) -> None:
         SQLiteStorage(url, clock=clock), qps=10, key="shared", margin=0.2, sleep=sleep, clock=clock
     )
     for _ in range(count):
-        limiter.acquire()
+        slot = limiter.acquire()
         granted.put(now.value)
+        if answer:  # at once: the window is then exactly 1 s after each grant
+            limiter.answered(slot)
     with tick:
         done.value += 1
         tick.notify_all()
 
 
-def test_processes_sharing_a_sqlite_file_never_exceed_the_window(tmp_path):
+@pytest.mark.parametrize("answer", [False, True])
+def test_processes_sharing_a_sqlite_file_never_exceed_the_window(tmp_path, answer):
     url = f"sqlite:///{tmp_path}/rl.sqlite3"
     context = multiprocessing.get_context("spawn")
     now = context.Value("d", 1_700_000_000.0, lock=False)
     waiting, done = context.Value("i", 0, lock=False), context.Value("i", 0, lock=False)
     tick, granted, count = context.Condition(), context.Queue(), 3
-    workers = [context.Process(target=_hammer, args=(url, 8, now, tick, waiting, done, granted)) for _ in range(count)]
+    args = (url, 8, now, tick, waiting, done, granted, answer)
+    workers = [context.Process(target=_hammer, args=args) for _ in range(count)]
     for worker in workers:
         worker.start()
     # The clock moves by 50 ms only once every process still running waits on the current tick: the three
@@ -102,8 +180,10 @@ def test_processes_sharing_a_sqlite_file_never_exceed_the_window(tmp_path):
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    # 10 hits per 1.2 s window (1 s + 0.2 s margin): any 11 consecutive grants span more than the window.
-    assert all(later - earlier > 1.2 - 1e-6 for earlier, later in zip(stamps, stamps[10:], strict=False))
+    # 10 hits per 1.2 s window (1 s + 0.2 s margin), or per 1 s from the answer: any 11 consecutive grants span
+    # more than that.
+    window = 1.0 if answer else 1.2
+    assert all(later - earlier > window - 1e-6 for earlier, later in zip(stamps, stamps[10:], strict=False))
     assert stamps.count(1_700_000_000.0) == 10  # the first window filled at once, by whichever processes
 
 
@@ -116,7 +196,8 @@ def test_limiter_gives_up_at_the_deadline(tmp_path):
 
 def test_memory_storage_is_accepted_for_one_process():
     limiter = SharedRateLimiter(storage_for("memory://"), qps=100, key="k")
-    assert limiter.acquire() >= 0
+    assert isinstance(limiter.storage, MemoryWindowStorage)
+    assert limiter.acquire().waited >= 0
 
 
 def test_redis_window_may_be_a_fraction_of_a_second():
