@@ -4,7 +4,7 @@ Cisco counts queries per second per API client, whichever of our web or worker p
 the budget lives in shared storage:
 
 * ``redis://...`` in production (every process on every machine): :class:`RedisWindowStorage`, a sorted set per
-  budget (score: the stamp) kept by two Lua scripts on ``limits``' Redis storage (connection, script loading).
+  budget (score: the stamp) kept by three Lua scripts on ``limits``' Redis storage (connection, script loading).
 * ``sqlite:///<absolute path>`` for the embedded defaults (every process of one machine): there is no Redis
   then. :class:`SQLiteStorage` keeps the moving window in a small SQLite file under ``var/``: each hit is one
   ``BEGIN IMMEDIATE`` transaction, which SQLite serialises across processes with its file lock, so
