@@ -54,10 +54,12 @@ def user_roles(user: AbstractBaseUser) -> list[str]:
     return list(user_access(user).roles)
 
 
-def access_changed(sender: Any = None, update_fields: Any = None, **kwargs: Any) -> None:
+def access_changed(sender: Any = None, update_fields: Any = None, action: str = "", **kwargs: Any) -> None:
     """Receiver: users, groups or permissions changed, so every cached access is stale (a login only writes
-    last_login, which changes nothing here)."""
+    last_login, which changes nothing here; a many-to-many change counts once, after it is made)."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    if action.startswith("pre_"):
         return
     generation_next(ACCESS)
 
