@@ -42,6 +42,8 @@ class Device(models.Model):
     netbox_id = models.PositiveIntegerField("NetBox id", null=True, blank=True, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # The tag names of a device read by a list (not a column): set by portal.inventory.selectors.tags_attach.
+    tag_list: list[str]
 
     class Meta:
         ordering = ["hostname"]
@@ -73,6 +75,6 @@ class Device(models.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        """The tags' names in order: from the selectors' prefetch (``tag_list``) when there, else one query."""
-        tags = getattr(self, "tag_list", None)
-        return [tag.name for tag in (self.tags.all() if tags is None else tags)]
+        """The tags' names in order: attached by the selectors (``tag_list``) when there, else one query."""
+        names = getattr(self, "tag_list", None)
+        return list(self.tags.order_by("name").values_list("name", flat=True)) if names is None else names
