@@ -15,11 +15,12 @@ from portal.inventory.services.fields import COLUMNS, DEVICE_FIELDS, MAX_MEGABYT
 from portal.inventory.services.show import PLATFORMS
 
 
+@extend_schema_serializer(component_name="RecommendationSummary")
 class RecommendationSummarySerializer(serializers.Serializer):
     """A device's target in short (the full one is at /recommendation/)."""
 
-    target_release = serializers.CharField(source="target_release.version", allow_null=True, default=None)
-    target_image = serializers.CharField(source="target_image.name", allow_null=True, default=None)
+    target_release = serializers.CharField(allow_null=True, default=None, help_text="The target release's version")
+    target_image = serializers.CharField(allow_null=True, default=None, help_text="The target image's file name")
     reason = serializers.CharField()
     reason_text = serializers.CharField()
     upgrade_available = serializers.BooleanField()
@@ -30,6 +31,10 @@ class RecommendationSummarySerializer(serializers.Serializer):
     on_standard = serializers.BooleanField()
 
 
+# The summary's fields read from the recommendation row itself (the target's names come from the device).
+_SUMMARY_OWN = [name for name in RecommendationSummarySerializer._declared_fields if not name.startswith("target_")]
+
+
 class TagListField(serializers.ListField):
     """Tag names; read from the (prefetched) tags of the device."""
 
@@ -37,12 +42,25 @@ class TagListField(serializers.ListField):
         return instance.tag_names
 
 
-@extend_schema_serializer(component_name="RecommendationSummary")
-class RecommendationField(RecommendationSummarySerializer):
-    """The device's recommendation, null when not computed yet."""
+@extend_schema_field(RecommendationSummarySerializer(allow_null=True))
+class RecommendationField(serializers.Field):
+    """The device's recommendation in short, null when not computed yet. The target's names are read from the
+    device list's annotations (portal.inventory.selectors.device_list) when there, so a page of devices needs
+    no Release and Image rows."""
 
-    def get_attribute(self, instance: Device) -> object:
-        return getattr(instance, "recommendation", None)
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, device: Device) -> dict[str, object] | None:
+        rec = getattr(device, "recommendation", None)
+        if rec is None:
+            return None
+        if hasattr(device, "target_version"):
+            release, image = device.target_version, device.target_image_name
+        else:
+            release = rec.target_release.version if rec.target_release_id else None
+            image = rec.target_image.name if rec.target_image_id else None
+        return {"target_release": release, "target_image": image, **{name: getattr(rec, name) for name in _SUMMARY_OWN}}
 
 
 @extend_schema_field({"type": "string", "enum": [value for value, _ in OsFamily.choices]})
@@ -83,7 +101,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     url = ApiUrlField("api-device-detail")
     display = DisplayField(help_text="The hostname")
-    recommendation = RecommendationField(read_only=True, allow_null=True)
+    recommendation = RecommendationField(allow_null=True)
 
     class Meta:
         model = Device
