@@ -238,7 +238,7 @@ def report_csv_rows(devices: QuerySet[Device]) -> Iterator[list[str]]:
             device.pid,
             device.site,
             device.role,
-            device.get_os_family_display(),
+            device.os_family_label,
             device.current_release,
             device.running_image,
             rec.target_release.version if rec and rec.target_release else "",

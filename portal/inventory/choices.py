@@ -17,6 +17,11 @@ class OsFamily(models.TextChoices):
     OTHER = "other", "other"
 
 
+# Labels by value: Django's get_os_family_display() rebuilds the choices into a dict on every call (a 100,000-row
+# export called it 100,000 times).
+OS_FAMILY_LABELS: dict[str, str] = dict(OsFamily.choices)
+
+
 class DeviceSource(models.TextChoices):
     """How a device entered the inventory (last writer wins)."""
 

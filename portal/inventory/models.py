@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from portal.cisco.versionkey import release_sort_key
-from portal.inventory.choices import DeviceSource, OsFamily
+from portal.inventory.choices import OS_FAMILY_LABELS, DeviceSource, OsFamily
 
 
 class Tag(models.Model):
@@ -72,6 +72,11 @@ class Device(models.Model):
         if update_fields is not None and "current_release" in update_fields:
             kwargs["update_fields"] = {*update_fields, "release_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def os_family_label(self) -> str:
+        """The OS family in words ("IOS XE"), as get_os_family_display() gives it, from a dict built once."""
+        return OS_FAMILY_LABELS.get(self.os_family, self.os_family)
 
     @property
     def tag_names(self) -> list[str]:

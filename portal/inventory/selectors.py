@@ -104,7 +104,7 @@ def _with_tags(devices: Iterable[Device], size: int) -> Iterator[Device]:
 def _export_value(device: Device, name: str) -> str:
     """One column as the import reads it back (OS family as its label, tags joined by ;, empty for no value)."""
     if name == "os_family":
-        return device.get_os_family_display()
+        return device.os_family_label
     if name == "tags":
         return ";".join(device.tag_names)
     value = getattr(device, name)
