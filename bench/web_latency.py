@@ -2,7 +2,8 @@
 
 Seeds (or reuses) a database with ``seed_fleet``: SQLite under var/bench/web/ by default, or with ``--postgres
 URL`` a database ``depot_bench`` on that server (created if needed; the URL names any database the user can
-connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn with the production settings
+connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn (3 sync workers; ``--threads N``
+runs gthread workers, as ``depot.py start`` does with 2 x 4, which measured slower here) with the production settings
 (PORTAL_ENV=production, DEBUG off, manifest static files, secure cookies; Redis for cache and broker when
 redis-server is installed), and drives each URL with wrk (a Lua ``done`` hook prints p50/p95/p99) or, without
 wrk, a Python thread pool (figures not comparable: it says so). Prints a header line naming the database, then
@@ -11,7 +12,7 @@ one line per URL: p50, p95, p99 in ms, requests/s, non-2xx answers. Target (issu
 No asserts.
 
     .venv/bin/python bench/web_latency.py [--devices 100000] [--images 50000] [--connections 4] [--duration 10]
-                                          [--workers 3] [--only TEXT] [--reseed] [--postgres URL]
+                                          [--workers 3] [--threads 1] [--only TEXT] [--reseed] [--postgres URL]
                                           [--results [DIR]]
 """
 
@@ -231,12 +232,19 @@ def production_env(redis_url: str) -> dict[str, str]:
     return base_env(extra)
 
 
-def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+def worker_text(workers: int, threads: int) -> str:
+    return f"{workers} {'sync workers' if threads == 1 else f'workers x {threads} threads'}"
+
+
+def start_gunicorn(env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = open(VAR / "gunicorn.log", "ab")  # noqa: SIM115 - closed with the process
+    worker_class = ["--worker-class", "sync"]
+    if threads > 1:
+        worker_class = ["--worker-class", "gthread", "--threads", str(threads)]
     process = subprocess.Popen(  # noqa: S603 - our own command line
         [PYTHON, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(workers), "--worker-class", "sync", "--keep-alive", "5"],
+         str(workers), *worker_class, "--keep-alive", "5"],
         cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -360,7 +368,8 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=50_000)
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (closed loop)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread); 1: sync workers")
     parser.add_argument("--only", metavar="TEXT", help="measure only the URLs that contain TEXT")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database has the fleet")
     parser.add_argument("--postgres", metavar="URL", help=f"run on PostgreSQL: a database {BENCH_DATABASE} there")
@@ -387,10 +396,10 @@ def main() -> None:
         env = production_env(redis_url)
         manage("collectstatic", "--noinput", "-v0", env=env)
         ids = credentials(env)
-        server, base = start_gunicorn(env, args.workers)
+        server, base = start_gunicorn(env, args.workers, args.threads)
         say(
-            f"{args.devices} devices, ~{args.images} images on {database_name()}; gunicorn {args.workers} sync "
-            f"workers, PORTAL_ENV=production, cache {'Redis' if redis else 'DB'}; "
+            f"{args.devices} devices, ~{args.images} images on {database_name()}; gunicorn "
+            f"{worker_text(args.workers, args.threads)}, PORTAL_ENV=production, cache {'Redis' if redis else 'DB'}; "
             f"{'wrk' if drive is run_wrk else 'python'} with {args.connections} connections for {args.duration} s "
             f"per URL; load average {os.getloadavg()[0]:.2f}"
         )
