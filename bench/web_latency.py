@@ -294,8 +294,8 @@ def run_wrk(url: str, header: str, connections: int, duration: int) -> tuple[flo
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     threads = min(2, connections)
-    subprocess.run(  # noqa: S603 - warm-up: caches, connections, the cached fleet summary
-        [wrk, "-t1", "-c1", "-d1s", "-H", header, url], capture_output=True, check=False
+    subprocess.run(  # noqa: S603 - warm-up of every worker: caches, connections, prepared statements
+        [wrk, "-t1", f"-c{connections}", "-d2s", "-H", header, url], capture_output=True, check=False
     )
     out = subprocess.run(  # noqa: S603 - our own command line
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-H", header, "-s",
