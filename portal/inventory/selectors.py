@@ -49,7 +49,9 @@ def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
 def rows_in_order(ids: list[int], queryset: QuerySet[Device] | None = None) -> list[Device]:
     """The devices of ``ids`` (one page), with the list's joins and tags, in the order of ``ids``."""
     rows = {d.pk: d for d in device_list(queryset if queryset is not None else Device.objects.filter(pk__in=ids))}
-    return list(tags_attach([rows[pk] for pk in ids if pk in rows]))
+    devices = [rows[pk] for pk in ids if pk in rows]
+    tags_attach(devices)
+    return devices
 
 
 def device_page(
