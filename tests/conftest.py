@@ -98,19 +98,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_generations(request):
-    """Each test starts a new fleet and access generation, so list totals, the dashboard and users' permissions
-    cached by an earlier test (whose rows are gone, whose user ids may come again) are never read. The database
-    cache rolls back with a test's transaction; Redis does not, and a transactional test's flush leaves the cache
-    table alone."""
+    """Each test starts a new fleet, catalog and access generation, so list totals, the dashboard, release lists
+    and users' permissions cached by an earlier test (whose rows are gone, whose ids may come again) are never
+    read. The database cache rolls back with a test's transaction; Redis does not, and a transactional test's
+    flush leaves the cache table alone."""
     from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 
     from portal.accounts.access import access_changed
+    from portal.catalog.caching import CATALOG
     from portal.catalog.summary import fleet_changed
+    from portal.core.counts import generation_next
 
     if isinstance(caches["default"], DatabaseCache):
         if not {"transactional_db", "live_server"} & set(request.fixturenames):
             return
         request.getfixturevalue("transactional_db")
     fleet_changed()
+    generation_next(CATALOG)
     access_changed()

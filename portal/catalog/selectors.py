@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from portal.catalog.caching import catalog_cached
 from portal.catalog.choices import CatalogState, Fit, FleetStatus, PairState, Reason
 from portal.catalog.models import (
     CatalogRefresh,
@@ -18,6 +19,7 @@ from portal.catalog.models import (
     Image,
     Product,
     Release,
+    SoftwareType,
     StandardRelease,
 )
 from portal.catalog.services.families import family_key
@@ -291,6 +293,30 @@ def releases_of_product(product: Product, filters: ReleaseFilter | None = None) 
     ).order_by("-sort_key", "software_type__name")
 
 
+def product_of_pid(pid: str) -> Product | None:
+    """The catalog's product of a PID as a device names it (PIDs compare without case); cached per catalog
+    generation."""
+    return catalog_cached("product-of-pid", (pid.upper(),), lambda: Product.objects.filter(pid__iexact=pid).first())
+
+
+def product_software_types(product: Product) -> list[SoftwareType]:
+    """The software types of a product's releases, by name (the browser's filter); cached per catalog generation."""
+    types = SoftwareType.objects.filter(releases__product=product).distinct().order_by("name")
+    return catalog_cached("product-types", (product.pk,), lambda: list(types))
+
+
+def browser_releases(product: Product, filters: ReleaseFilter) -> list[Release]:
+    """:func:`releases_of_product` with the image families attached (:func:`release_families_attach`), kept in the
+    shared cache for the catalog generation: the release browser's rows without a query when nothing changed."""
+
+    def rows() -> list[Release]:
+        releases = list(releases_of_product(product, filters))
+        release_families_attach(product, releases)
+        return releases
+
+    return catalog_cached("browser-releases", (product.pk, filters), rows)
+
+
 def release_families_attach(product: Product, releases: list[Release]) -> None:
     """Give each release (images prefetched) ``families``, the image families its main images belong to (a
     standard can be marked for them), and ``family_standards``, the family standards that give this PID this
@@ -358,14 +384,19 @@ def refresh_latest() -> CatalogRefresh | None:
 
 def standards_matching(device: Device) -> list[StandardRelease]:
     """The standards whose scope covers a device (its PID or one of its PID's image families, its site and role
-    or none), highest precedence first: the device page shows which applies and what it overrides (one query)."""
+    or none), highest precedence first: the device page shows which applies and what it overrides (one query,
+    cached per catalog generation)."""
     standards = (
         StandardRelease.objects.filter(Q(product__pid=device.pid) | Q(family__products__pid=device.pid))
         .filter(site__in=["", device.site], role__in=["", device.role])
         .select_related("product", "family", "release")
         .distinct()
     )
-    return sorted(standards, key=lambda s: (s.precedence, -s.pk), reverse=True)
+    return catalog_cached(
+        "standards-matching",
+        (device.pid, device.site, device.role),
+        lambda: sorted(standards, key=lambda s: (s.precedence, -s.pk), reverse=True),
+    )
 
 
 FETCHED_PAIR_STATES = (PairState.DONE, PairState.NO_DATA)  # the upstream answered: the pair has catalog data

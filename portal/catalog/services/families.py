@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from portal.catalog.caching import catalog_generation_next
 from portal.catalog.models import Image, ImageFamily, Product, Release
 from portal.cisco.imagefamily import image_family_key, series_name
 
@@ -47,6 +48,7 @@ def image_families_sync(*, keys_by_product: dict[int, set[str]]) -> None:
     Membership.objects.bulk_create(added, ignore_conflicts=True)
     if touched:
         _rename(touched)
+        catalog_generation_next()
 
 
 def _family_ids(keys: set[str]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.catalog.caching import catalog_generation_next
 from portal.catalog.models import Image, Product, Release, SoftwareType, StandardRelease
 from portal.cisco.versionkey import release_sort_key
 from portal.inventory.choices import DeviceSource, OsFamily
@@ -102,7 +103,9 @@ def catalog_synthesize(*, images: int, seed: int = 0, progress: Progress | None 
             type_id=style.type_id, defaults={"name": style.type_name}
         )
     with _bulk_session(), transaction.atomic():
-        return _synthesize(rng, types, images, now, progress)
+        made = _synthesize(rng, types, images, now, progress)
+        catalog_generation_next()
+    return made
 
 
 def _synthesize(rng: random.Random, types: dict, images: int, now, progress: Progress | None) -> int:
@@ -199,6 +202,7 @@ def fleet_seed(
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pids))]  # Zipf-like: a few PIDs dominate
     families = {pid: _family_of(pid, type_names[pid]) for pid in pids}
     golden = _seed_standards(rng, pids, standards)
+    catalog_generation_next()
     stamp = timezone.now()  # every device of this run has it: how the run finds its own rows afterwards
     now = connection.ops.adapt_datetimefield_value(stamp)
     made = 0

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from portal.catalog.caching import catalog_generation_next
 from portal.catalog.models import Image, Product, Release, SoftwareType
 from portal.catalog.services.changes import Change, known_products, release_changes, release_flags
 from portal.cisco.payloads import Doc, ReleaseRecord
@@ -234,5 +235,6 @@ def catalog_records_store(*, records: Sequence[ReleaseRecord], fetched_at: dt.da
             update_fields=_IMAGE_FIELDS,
         )
     release_flags_update(release_ids=release_ids.values())
+    catalog_generation_next()
     changes = release_changes(before=before, release_ids=release_ids.values(), known_pids=known) if known else []
     return StoreResult(len(product_ids), len(release_ids), len(rows), tuple(release_ids.values()), tuple(changes))

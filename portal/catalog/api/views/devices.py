@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -12,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.catalog.api.serializers import DeviceReleasePageSerializer, RecommendationSerializer, ReleaseSerializer
+from portal.catalog.caching import catalog_cached
 from portal.catalog.filters import DeviceReleaseFilter
-from portal.catalog.models import Product, Recommendation, Release
-from portal.catalog.selectors import NO_CURRENT_RELEASE_NOTE, device_pair_status, releases_of_product
+from portal.catalog.models import Recommendation, Release
+from portal.catalog.selectors import NO_CURRENT_RELEASE_NOTE, device_pair_status, product_of_pid, releases_of_product
 from portal.core.api.filters import filterset_qs
 from portal.core.api.permissions import needs
 from portal.core.api.schemas import ErrorSerializer
@@ -59,17 +62,23 @@ class DeviceReleasesView(ListAPIView):
     filterset_class = DeviceReleaseFilter  # applied in filter_queryset: it needs the device
 
     def get_queryset(self) -> QuerySet[Release]:
-        self.device = get_object_or_404(Device, pk=self.kwargs["pk"])
-        product = Product.objects.filter(pid__iexact=self.device.pid).first()
+        product = product_of_pid(self.device.pid)
         return releases_of_product(product) if product is not None else Release.objects.none()
 
     def filter_queryset(self, queryset: QuerySet[Release]) -> QuerySet[Release]:
         return filterset_qs(DeviceReleaseFilter(self.request.query_params, queryset=queryset, device=self.device))
 
-    def get_paginated_response(self, data: list) -> Response:
-        """The page, and whether the list is complete for the device's (PID, release) (see the schema above)."""
-        response = super().get_paginated_response(data)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page (serialized once per catalog generation for the device's PID and release), and whether the list
+        is complete for the device's (PID, release) (see the schema above)."""
+        self.device = get_object_or_404(Device, pk=kwargs["pk"])
+        parts = (request.build_absolute_uri(), self.device.pid, self.device.release_key)
+        page = catalog_cached("api-device-releases", parts, lambda: super(DeviceReleasesView, self).list(request).data)
         pair = device_pair_status(self.device)
-        response.data["catalog_state"] = pair.state if pair is not None else None
-        response.data["catalog_note"] = pair.note if pair is not None else NO_CURRENT_RELEASE_NOTE
-        return response
+        return Response(
+            {
+                **page,
+                "catalog_state": pair.state if pair is not None else None,
+                "catalog_note": pair.note if pair is not None else NO_CURRENT_RELEASE_NOTE,
+            }
+        )

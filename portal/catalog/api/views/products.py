@@ -20,6 +20,7 @@ from portal.catalog.api.serializers import (
     ProductSerializer,
     ReleaseSerializer,
 )
+from portal.catalog.caching import catalog_cached
 from portal.catalog.filters import ImageFilter, ProductFilter, ProductReleaseFilter, ReleaseFilterSet
 from portal.catalog.models import Image, Product, Release, StandardRelease
 from portal.catalog.selectors import products_with_counts, releases_of_product
@@ -60,11 +61,14 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         queryset=Release.objects.all(),  # what the filters are of (for the schema)
     )
     def releases(self, request: Request, pid: str) -> Response:
-        """The release browser of one PID."""
-        product = get_object_or_404(Product, pid=pid)
-        rows = filterset_qs(ProductReleaseFilter(request.query_params, queryset=releases_of_product(product)))
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        """The release browser of one PID (a page is serialized once per catalog generation)."""
+
+        def page() -> dict:
+            product = get_object_or_404(Product, pid=pid)
+            rows = filterset_qs(ProductReleaseFilter(request.query_params, queryset=releases_of_product(product)))
+            return self.get_paginated_response(self.get_serializer(self.paginate_queryset(rows), many=True).data).data
+
+        return Response(catalog_cached("api-product-releases", (request.build_absolute_uri(),), page))
 
 
 class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
