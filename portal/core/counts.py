@@ -4,6 +4,10 @@ Counting 100,000 devices (with a filter joining recommendations) is the most exp
 fleet summary scans every device. Such numbers only change when the rows they count do, so they are cached under
 a generation token: whoever changes the rows starts a new generation (:func:`generation_next`), and every count
 of the old one is simply never read again (it expires). No cache invalidation by key, no signal per row.
+
+A request reads each token once (:func:`generation_memo_start` and :func:`generation_memo_end` are connected to
+Django's request_started and request_finished): a page that consults five cached reads of the catalog asks the
+cache for the catalog's token once, and sees one generation throughout (its own writes start new ones as usual).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import hashlib
 import time
 import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -22,22 +28,44 @@ COUNT_TTL = 3600
 _NOT_FILTERS = frozenset({"page", "ordering", "page_size", "format"})
 
 
+_memo: ContextVar[dict[str, str] | None] = ContextVar("generation_memo", default=None)
+
+
 def _key(name: str) -> str:
     return f"generation:{name}"
 
 
+def generation_memo_start(**_: Any) -> None:
+    """A request begins: the tokens it reads are kept for it (receiver of request_started)."""
+    _memo.set({})
+
+
+def generation_memo_end(**_: Any) -> None:
+    """A request ended (receiver of request_finished)."""
+    _memo.set(None)
+
+
 def generation(name: str) -> str:
     """The current generation token of ``name`` (created on first use, shared by every process)."""
+    memo = _memo.get()
+    if memo is not None and name in memo:
+        return memo[name]
     value = cache.get(_key(name))
     if value is None:
         cache.add(_key(name), f"{time.time_ns():x}", None)
         value = cache.get(_key(name))
+    if memo is not None:
+        memo[name] = str(value)
     return str(value)
 
 
 def generation_next(name: str) -> None:
     """Start a new generation of ``name``: every count and summary cached for the old one is read no more."""
-    cache.set(_key(name), uuid.uuid4().hex, None)
+    token = uuid.uuid4().hex
+    cache.set(_key(name), token, None)
+    memo = _memo.get()
+    if memo is not None:
+        memo[name] = token
 
 
 class CachedCount:

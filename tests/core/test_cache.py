@@ -8,9 +8,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import redis
 
 from portal.core.cache import RedisCache
+from portal.core.counts import generation, generation_memo_end, generation_memo_start, generation_next
 from tests.fixtures.needs import missing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +46,22 @@ def test_settings_choose_it_for_redis_urls_only():
         "redis": "portal.core.cache.RedisCache",
         "dbcache": "django.core.cache.backends.db.DatabaseCache",
     }
+
+
+@pytest.mark.django_db
+def test_a_request_reads_each_generation_token_once_and_sees_the_ones_it_starts():
+    """What the receivers of request_started and request_finished do around every request."""
+    from django.core.cache import cache as shared
+
+    generation_memo_start()
+    try:
+        first = generation("test-memo")
+        shared.set("generation:test-memo", "started-by-another-process", None)
+        assert generation("test-memo") == first  # one generation throughout the request
+        generation_next("test-memo")
+        own = generation("test-memo")
+        assert own not in (first, "started-by-another-process") and shared.get("generation:test-memo") == own
+    finally:
+        generation_memo_end()
+    shared.set("generation:test-memo", "started-later", None)
+    assert generation("test-memo") == "started-later"  # outside a request: read every time
