@@ -468,12 +468,19 @@ def _when(pair: CatalogRefreshPair) -> str:
 
 
 def pair_status(*, pid: str, release: str) -> PairStatus:
-    """The catalog status of a (PID, release) pair (two queries on the (pid, release, -id) index)."""
+    """The catalog status of a (PID, release) pair: its latest row and its latest answered row, in one query (two
+    look-ups on the (pid, release, -id) index)."""
     rows = CatalogRefreshPair.objects.filter(pid=pid.strip(), current_release=normalize(release)).order_by("-id")
-    latest = rows.select_related("refresh").first()
-    if latest is None or latest.state in FETCHED_PAIR_STATES:
-        return PairStatus(latest, latest)
-    return PairStatus(latest, rows.filter(state__in=FETCHED_PAIR_STATES).first())
+    latest_ids = rows.values("id")[:1]
+    fetched_ids = rows.filter(state__in=FETCHED_PAIR_STATES).values("id")[:1]
+    found = list(
+        CatalogRefreshPair.objects.filter(Q(id=Subquery(latest_ids)) | Q(id=Subquery(fetched_ids)))
+        .select_related("refresh")
+        .order_by("-id")
+    )
+    latest = found[0] if found else None
+    fetched = next((row for row in found if row.state in FETCHED_PAIR_STATES), None)
+    return PairStatus(latest, fetched)
 
 
 def device_pair_status(device: Device) -> PairStatus | None:
