@@ -2,8 +2,11 @@
 
 Seeds (or reuses) a database with ``seed_fleet``: SQLite under var/bench/web/ by default, or with ``--postgres
 URL`` a database ``depot_bench`` on that server (created if needed; the URL names any database the user can
-connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn (3 sync workers; ``--threads N``
-runs gthread workers, as ``depot.py start`` does with 2 x 4, which measured slower here) with the production settings
+connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn (one sync worker per core: on 2 cores
+a third worker beside PostgreSQL and wrk measured the same throughput with p95 1.6-2x p50 instead of 1.3-1.5x;
+``--threads N`` runs gthread workers, as ``depot.py start`` does with 2 x 4: wrk's keep-alive connections stay on
+the worker that accepted them, and a worker's threads share one core, so that measured half the throughput here),
+with the production settings
 (PORTAL_ENV=production, DEBUG off, manifest static files, secure cookies; Redis for cache and broker when
 redis-server is installed), and drives each URL with wrk (a Lua ``done`` hook prints p50/p95/p99) or, without
 wrk, a Python thread pool (figures not comparable: it says so). Prints a header line naming the database, then
@@ -12,7 +15,7 @@ one line per URL: p50, p95, p99 in ms, requests/s, non-2xx answers. Target (issu
 No asserts.
 
     .venv/bin/python bench/web_latency.py [--devices 100000] [--images 50000] [--connections 4] [--duration 10]
-                                          [--workers 3] [--threads 1] [--only TEXT] [--reseed] [--postgres URL]
+                                          [--workers CORES] [--threads 1] [--only TEXT] [--reseed] [--postgres URL]
                                           [--results [DIR]]
 """
 
@@ -368,7 +371,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=50_000)
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (closed loop)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default: cores)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread); 1: sync workers")
     parser.add_argument("--only", metavar="TEXT", help="measure only the URLs that contain TEXT")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the database has the fleet")
