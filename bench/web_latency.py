@@ -3,7 +3,7 @@
 Seeds (or reuses) a database with ``seed_fleet``: SQLite under var/bench/web/ by default, or with ``--postgres
 URL`` a database ``depot_bench`` on that server (created if needed; the URL names any database the user can
 connect to, e.g. postgres://postgres@127.0.0.1:5432/postgres). Runs gunicorn (one sync worker per core: on 2 cores
-a third worker beside PostgreSQL and wrk measured the same throughput with p95 1.6-2x p50 instead of 1.3-1.5x;
+a third worker beside PostgreSQL and wrk measured no more throughput, with p95 1.6-2x p50 instead of 1.3-1.5x;
 ``--threads N`` runs gthread workers, as ``depot.py start`` does with 2 x 4: wrk's keep-alive connections stay on
 the worker that accepted them, and a worker's threads share one core, so that measured half the throughput here),
 with the production settings
