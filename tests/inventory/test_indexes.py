@@ -39,3 +39,13 @@ def test_a_sorted_page_of_ids_reads_the_sort_index_alone():
     page = Device.objects.order_by("-site", "-hostname").values_list("pk", flat=True)[10:20]
     plan = _plan(page)
     assert "Index Only Scan Backward using device_site_host" in plan, plan
+
+
+def test_the_hostname_search_expression_keeps_finer_statistics():
+    """1,000 histogram bounds for UPPER(hostname): one bound matching a rare search reads as 0.1% of the table, not
+    1%, and the planner keeps reading the trigram index instead of walking the hostname index (migration 0006)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'device_hostname_trgm'::regclass AND attnum = 1"
+        )
+        assert cursor.fetchone()[0] == 1000
