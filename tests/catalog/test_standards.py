@@ -319,3 +319,24 @@ def test_admin_edits_of_a_family_standard_recompute_its_members(client, administ
         },
     )
     assert both.status_code == 200 and StandardRelease.objects.count() == 1  # a PID or a family, not both
+
+
+def test_the_recommendations_list_says_what_each_detail_says(api_as, engineer, c9300):
+    """The list reads the target's and the standard's names as annotations, the detail through the relations."""
+    family = DeviceFactory(pid="C9300-48U", current_release="17.3.8a", site="ber1")
+    pid = DeviceFactory(pid="C9300-24P", current_release="17.3.8a", site="muc1", role="core")
+    unknown = DeviceFactory(pid="N9K-C93180YC-FX", current_release="9.3(8)")  # no catalog: no target
+    api = api_as(engineer)
+    for body in (
+        {"release": c9300["C9300-24P"]["17.9.4a"].pk, "family": "cat9k_iosxe", "site": "ber1"},
+        {"release": c9300["C9300-24P"]["17.12.4"].pk, "role": "core"},
+    ):
+        assert api.post("/api/v1/catalog/standards/", body, format="json").status_code == 201
+    recommendations_recompute()
+
+    listed = {row["device"]: row for row in api.get("/api/v1/catalog/recommendations/?page_size=500").json()["results"]}
+    assert listed[family.pk]["standard"] == "Catalyst 9300 family, site ber1"
+    assert listed[pid.pk]["standard"] == "C9300-24P, role core" and listed[pid.pk]["target_release"] == "17.12.4"
+    assert listed[unknown.pk]["target_release"] is None and listed[unknown.pk]["standard"] is None
+    for device in (family, pid, unknown):
+        assert listed[device.pk] == api.get(f"/api/v1/catalog/recommendations/{device.pk}/").json()

@@ -19,7 +19,7 @@ from portal.catalog.models import (
     StandardRelease,
 )
 from portal.cisco.client import MAX_IMAGES
-from portal.core.api.fields import ApiUrlField, DisplayField
+from portal.core.api.fields import ApiUrlField, DisplayField, ListedNameField
 from portal.core.sanitise import plain_text
 
 
@@ -251,7 +251,10 @@ class ImageFamilySerializer(serializers.ModelSerializer):
 
 def recommendation_display(recommendation: Recommendation) -> str:
     """A recommendation's short label: the device and its target (or why it has none)."""
-    target = recommendation.target_release.version if recommendation.target_release_id else None
+    if hasattr(recommendation, "target_version"):  # a list's row (portal.catalog.selectors.recommendations_listed)
+        target = recommendation.target_version
+    else:
+        target = recommendation.target_release.version if recommendation.target_release_id else None
     return f"{recommendation.device.hostname}: {target or recommendation.get_reason_display()}"
 
 
@@ -267,15 +270,14 @@ class RecommendationSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="device.role", read_only=True)
     current_release = serializers.CharField(source="device.current_release", read_only=True)
     running_image = serializers.CharField(source="device.running_image", read_only=True)
-    target_release = serializers.CharField(
-        source="target_release.version", read_only=True, allow_null=True, default=None
-    )
+    # A list reads the related rows' names as annotations (portal.catalog.selectors.recommendations_listed).
+    target_release = ListedNameField("target_version", source="target_release.version")
     target_release_id = serializers.IntegerField(read_only=True, allow_null=True)
-    target_image = serializers.CharField(source="target_image.name", read_only=True, allow_null=True, default=None)
-    target_image_guid = serializers.CharField(source="target_image.guid", read_only=True, allow_null=True, default=None)
+    target_image = ListedNameField("target_image_name", source="target_image.name")
+    target_image_guid = ListedNameField("target_image_guid", source="target_image.guid")
     standard_id = serializers.IntegerField(read_only=True, allow_null=True)
-    standard = serializers.CharField(
-        source="standard.scope_text", read_only=True, allow_null=True, default=None,
+    standard = ListedNameField(
+        "standard_text", source="standard.scope_text",
         help_text='The scope of the standard that applies, e.g. "Catalyst 9300 family, site Munich"',
     )  # fmt: skip
     fit = serializers.ChoiceField(

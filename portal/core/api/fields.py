@@ -66,3 +66,18 @@ class DisplayField(serializers.Field):
 
     def to_representation(self, instance: Any) -> str:
         return self.label_of(instance)
+
+
+class ListedNameField(serializers.CharField):
+    """A related row's name as a list reads it: from ``attribute``, which the list puts on each row (an annotation),
+    else through ``source`` (a detail view). A page of rows then needs no related model instances."""
+
+    def __init__(self, attribute: str, **kwargs: Any) -> None:
+        kwargs.update(read_only=True, allow_null=True, default=None)
+        super().__init__(**kwargs)
+        self.attribute = attribute
+
+    def get_attribute(self, instance: Any) -> Any:
+        if hasattr(instance, self.attribute):
+            return getattr(instance, self.attribute)
+        return super().get_attribute(instance)

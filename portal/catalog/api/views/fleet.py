@@ -16,6 +16,8 @@ from portal.catalog.selectors import (
     dashboard_by_pid,
     dashboard_chart,
     dashboard_counts,
+    recommendations_listed,
+    recommendations_of,
     report_csv_rows,
 )
 from portal.catalog.summary import fleet_summary
@@ -47,15 +49,9 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         # Paged from the device side: the hostname index gives the order and the page without sorting a join.
         devices = filterset_qs(DeviceFilter(request.query_params, queryset=Device.objects.all()))
-        devices = devices.filter(recommendation__isnull=False).select_related(
-            "recommendation",
-            "recommendation__target_release",
-            "recommendation__target_image",
-            "recommendation__standard__product",
-            "recommendation__standard__family",
-        )
+        devices = recommendations_listed(devices.filter(recommendation__isnull=False))
         page = self.paginate_queryset(CachedCount(devices, request.query_params.dict(), scope="recommendations"))
-        return self.get_paginated_response(self.get_serializer([d.recommendation for d in page], many=True).data)
+        return self.get_paginated_response(self.get_serializer(recommendations_of(page), many=True).data)
 
 
 class ReportView(APIView):
