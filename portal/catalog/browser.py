@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.catalog.caching import catalog_cached
@@ -21,7 +22,7 @@ from portal.catalog.selectors import (
     product_software_types,
     standards_matching,
 )
-from portal.catalog.summary import fleet_generation
+from portal.core.counts import FLEET
 from portal.inventory.models import Device
 
 # The CSRF token a cached release table is rendered with, replaced by the request's own when it is served.
@@ -55,15 +56,21 @@ def _state(request: HttpRequest, product: Product, default_above: str = "") -> B
 def release_context(
     request: HttpRequest, product: Product, *, default_above: str = "", device: Device | None = None
 ) -> dict:
-    """Releases of a product (filtered), device counts per release, and the release table (``release_table``)."""
+    """Releases of a product (filtered), device counts per release, and the release table (``release_table``).
+
+    The releases are read when something uses them: a table already in the cache does not."""
     state = _state(request, product, default_above)
-    releases: list[Release] = browser_releases(product, state.filters)
-    counts = device_counts_by_release(product)
-    for release in releases:
-        release.devices_on = counts.get(release.sort_key, 0)
+
+    def rows() -> list[Release]:
+        releases = browser_releases(product, state.filters)
+        counts = device_counts_by_release(product)
+        for release in releases:
+            release.devices_on = counts.get(release.sort_key, 0)
+        return releases
+
     table = {
         "product": product,
-        "releases": releases,
+        "releases": SimpleLazyObject(rows),
         "above": state.filters.above,
         "can_set_standard": request.user.has_perm("catalog.add_standardrelease"),
         "can_download": request.user.has_perm("downloads.add_downloadjob"),
@@ -83,7 +90,6 @@ def release_table(request: HttpRequest, table: dict, filters: ReleaseFilter) -> 
     shared cache, with the request's own CSRF token put into its forms (a token belongs to one session)."""
     device = table.get("device")
     parts = (
-        fleet_generation(),  # the device counts per release
         table["product"].pk,
         filters,
         table["can_set_standard"],
@@ -97,6 +103,7 @@ def release_table(request: HttpRequest, table: dict, filters: ReleaseFilter) -> 
         "release-table",
         parts,
         lambda: render_to_string("catalog/_release_table.html", {**table, "csrf_token": _TOKEN_MARK}),
+        also=(FLEET,),  # the device counts per release
     )
     token = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
     return mark_safe(html.replace(_TOKEN_INPUT, token))  # noqa: S308 - rendered by our template, escaped there

@@ -25,10 +25,9 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.db import transaction
 
-from portal.core.counts import generation, generation_next
+from portal.core.counts import generation_cached, generation_next
 
 CATALOG = "catalog"
 CATALOG_TTL = 3600
@@ -56,14 +55,9 @@ def catalog_row_written(**_: Any) -> None:
     catalog_generation_next()
 
 
-def catalog_cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """``compute()`` once per catalog generation and ``parts`` (what the result depends on besides the catalog's
-    rows: a product id, the filters, the request's URL), then from the shared cache."""
+def catalog_cached(name: str, parts: tuple, compute: Callable[[], T], *, also: tuple[str, ...] = ()) -> T:
+    """``compute()`` once per catalog generation (and those named in ``also``, e.g. the fleet's) and ``parts``
+    (what the result depends on besides those rows: a product id, the filters, the request's URL), then from the
+    shared cache."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    key = f"catalog:{name}:{generation(CATALOG)}:{_models_shape()}:{digest}"
-    found = cache.get(key)
-    if found is not None:
-        return found[0]
-    value = compute()
-    cache.set(key, (value,), CATALOG_TTL)  # in a tuple: a cached None is a value, not a miss
-    return value
+    return generation_cached((CATALOG, *also), f"catalog:{name}:{_models_shape()}:{digest}", compute, CATALOG_TTL)

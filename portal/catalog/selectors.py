@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -26,11 +25,12 @@ from portal.catalog.models import (
     standard_scope_text,
 )
 from portal.catalog.services.families import family_key
-from portal.catalog.summary import fleet_generation
 from portal.cisco.versionkey import release_sort_key
 from portal.cisco.versions import normalize
+from portal.core.counts import FLEET, generation_cached
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
+from portal.inventory.selectors import device_list
 
 _NO_TARGET = (Reason.NO_CATALOG, Reason.NO_RELEASES)
 STATUS_FILTERS: dict[str, Q] = {
@@ -344,13 +344,10 @@ def release_families_attach(product: Product, releases: list[Release]) -> None:
 def device_counts_by_release(product: Product) -> dict[str, int]:
     """How many devices of the product run each release, by release sort key (one grouped query, kept in the
     shared cache for the fleet generation: a popular PID has thousands of devices to group)."""
-    key = f"catalog:release-counts:{fleet_generation()}:{product.pk}"
-    counts = cache.get(key)
-    if counts is None:
-        rows = Device.objects.filter(pid=product.pid).order_by().values("release_key").annotate(n=Count("id"))
-        counts = {row["release_key"]: row["n"] for row in rows}
-        cache.set(key, counts, 3600)
-    return counts
+    rows = Device.objects.filter(pid=product.pid).order_by().values("release_key").annotate(n=Count("id"))
+    return generation_cached(
+        (FLEET,), f"catalog:release-counts:{product.pk}", lambda: {row["release_key"]: row["n"] for row in rows}, 3600
+    )
 
 
 def products_with_counts(search: str = "") -> QuerySet[Product]:
@@ -491,10 +488,9 @@ def device_pair_status(device: Device) -> PairStatus | None:
     return pair_status(pid=device.pid, release=device.current_release) if device.current_release else None
 
 
-# What a list of recommendations shows of the related rows, read as names (portal.core.api.fields.ListedNameField).
+# What a list of recommendations shows of the related rows besides the target's version and image name (which
+# device_list annotates), read as names (portal.core.api.fields.ListedNameField).
 _LISTED_NAMES = {
-    "target_version": F("recommendation__target_release__version"),
-    "target_image_name": F("recommendation__target_image__name"),
     "target_image_guid": F("recommendation__target_image__guid"),
     "standard_pid": F("recommendation__standard__product__pid"),
     "standard_family_name": F("recommendation__standard__family__name"),
@@ -508,7 +504,7 @@ def recommendations_listed(devices: QuerySet[Device]) -> QuerySet[Device]:
     """Devices with their recommendation joined and the names of its target and standard annotated: a page of
     recommendations builds two model instances per row instead of seven (7 -> 4 ms for 50 rows on PostgreSQL).
     Read the rows with :func:`recommendations_of`."""
-    return devices.select_related("recommendation").annotate(**_LISTED_NAMES)
+    return device_list(devices).annotate(**_LISTED_NAMES)
 
 
 def recommendations_of(devices: Iterable[Device]) -> list[Recommendation]:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
-
-from portal.core.counts import FLEET, generation, generation_next
+from portal.core.counts import FLEET, generation, generation_cached, generation_next
 
 SUMMARY_TTL = 24 * 3600
 
@@ -32,9 +30,9 @@ def fleet_summary() -> dict[str, Any]:
     """Counts per bucket, the per-OS-family chart data and the top PIDs of the whole fleet (cached)."""
     from portal.catalog.selectors import dashboard_by_pid, dashboard_chart, dashboard_counts
 
-    key = f"catalog:fleet-summary:{fleet_generation()}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = {"counts": dashboard_counts(), "chart": dashboard_chart(), "top_pids": dashboard_by_pid()}
-        cache.set(key, summary, SUMMARY_TTL)
-    return summary
+    return generation_cached(
+        (FLEET,),
+        "catalog:fleet-summary",
+        lambda: {"counts": dashboard_counts(), "chart": dashboard_chart(), "top_pids": dashboard_by_pid()},
+        SUMMARY_TTL,
+    )

@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -26,6 +26,7 @@ FLEET = "fleet"  # devices and what is recommended for them (inventory counts; c
 COUNT_TTL = 3600
 # Query parameters that do not change what is counted.
 _NOT_FILTERS = frozenset({"page", "ordering", "page_size", "format"})
+T = TypeVar("T")
 
 
 _memo: ContextVar[dict[str, str] | None] = ContextVar("generation_memo", default=None)
@@ -66,6 +67,18 @@ def generation_next(name: str) -> None:
     memo = _memo.get()
     if memo is not None:
         memo[name] = token
+
+
+def generation_cached(of: tuple[str, ...], key: str, compute: Callable[[], T], ttl: int = COUNT_TTL) -> T:
+    """``compute()`` once per generation of each of ``of`` (and ``key``), then from the shared cache (a result of
+    None is kept too)."""
+    full = f"{key}:{':'.join(generation(name) for name in of)}"
+    found = cache.get(full)
+    if found is not None:
+        return found[0]
+    value = compute()
+    cache.set(full, (value,), ttl)  # in a tuple: a cached None is a value, not a miss
+    return value
 
 
 class CachedCount:
