@@ -10,6 +10,7 @@ from compliance.decisions import MAX_COMMENTS, MAX_FILE_NAMES
 from compliance.models import Decision
 from downloads.api.serializers import job_display
 from portal.core.api.fields import ApiUrlField, DisplayField
+from portal.core.api.serializers import ModelSerializer
 from portal.core.sanitise import plain_text, sanitise_html
 
 
@@ -54,7 +55,7 @@ def decision_display(decision: Decision) -> str:
     return f"#{decision.sequence} {decision.get_kind_display()} {decision.status} by {decision.decided_by_username}"
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     """A decision or a not-posted attempt, as every role that may view decisions sees it."""
 
     url = ApiUrlField("api-compliance-decision", lookup="sequence")

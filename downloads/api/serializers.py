@@ -10,6 +10,7 @@ from downloads.choices import SkipReason
 from downloads.models import DownloadJob, StoredImage
 from portal.core.api.fields import ApiUrlField, DisplayField
 from portal.core.api.filters import MAX_VALUES
+from portal.core.api.serializers import ModelSerializer
 from portal.core.links import portal_url
 from portal.inventory.converters import MAX_DEVICE_ID
 
@@ -49,7 +50,7 @@ def job_display(job: DownloadJob) -> str:
     return f"#{job.pk} {job.image_name}"
 
 
-class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
+class DownloadJobSerializer(_AbsoluteLinks, ModelSerializer):
     """A job as the API shows it; ``upstream_message`` is the upstream's raw text (it may contain HTML)."""
 
     url = ApiUrlField("api-download-job-detail")
@@ -116,7 +117,7 @@ class DownloadJobSerializer(_AbsoluteLinks, serializers.ModelSerializer):
         return self._absolute(reverse("api-stored-image-detail", args=[job.stored_image_id]))
 
 
-class StoredImageSerializer(_AbsoluteLinks, serializers.ModelSerializer):
+class StoredImageSerializer(_AbsoluteLinks, ModelSerializer):
     """A verified stored file; ``file`` is its bytes (Range supported, checksums in headers)."""
 
     url = ApiUrlField("api-stored-image-detail")

@@ -8,6 +8,8 @@ of the old one is simply never read again (it expires). No cache invalidation by
 A request reads each token once (:func:`generation_memo_start` and :func:`generation_memo_end` are connected to
 Django's request_started and request_finished): a page that consults five cached reads of the catalog asks the
 cache for the catalog's token once, and sees one generation throughout (its own writes start new ones as usual).
+Its first read fetches, in the same round trip, every token this process has read before (a page reads those of
+access, the fleet and the catalog: one round trip instead of three).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ T = TypeVar("T")
 
 
 _memo: ContextVar[dict[str, str] | None] = ContextVar("generation_memo", default=None)
+_read_before: set[str] = set()  # the tokens this process has read: a request's first read fetches them all
 
 
 def _key(name: str) -> str:
@@ -51,6 +54,13 @@ def generation(name: str) -> str:
     memo = _memo.get()
     if memo is not None and name in memo:
         return memo[name]
+    if memo is not None and not memo and _read_before:
+        names = _read_before | {name}
+        found = cache.get_many([_key(each) for each in names])
+        memo.update({each: str(found[_key(each)]) for each in names if _key(each) in found})
+        if name in memo:
+            return memo[name]
+    _read_before.add(name)
     value = cache.get(_key(name))
     if value is None:
         cache.add(_key(name), f"{time.time_ns():x}", None)

@@ -65,3 +65,41 @@ def test_a_request_reads_each_generation_token_once_and_sees_the_ones_it_starts(
         generation_memo_end()
     shared.set("generation:test-memo", "started-later", None)
     assert generation("test-memo") == "started-later"  # outside a request: read every time
+
+
+class _CountingCache:
+    """The cache, counting the round trips made through it."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.reads = inner, 0
+
+    def get(self, *args: object, **kwargs: object) -> object:
+        self.reads += 1
+        return self.inner.get(*args, **kwargs)
+
+    def get_many(self, *args: object, **kwargs: object) -> object:
+        self.reads += 1
+        return self.inner.get_many(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.django_db
+def test_a_requests_first_token_read_brings_the_others_this_process_read_before(monkeypatch):
+    from portal.core import counts
+
+    for name in ("test-first-a", "test-first-b", "test-first-c"):
+        generation(name)  # read once before, outside a request
+    generation_next("test-first-b")
+    expected = {name: generation(name) for name in ("test-first-a", "test-first-b", "test-first-c")}
+    counting = _CountingCache(counts.cache)
+    monkeypatch.setattr(counts, "cache", counting)
+    generation_memo_start()
+    try:
+        seen = {name: generation(name) for name in ("test-first-c", "test-first-a", "test-first-b")}
+        assert seen == expected and counting.reads == 1
+        generation("test-first-new")  # never read before: a read of its own
+        assert counting.reads >= 2
+    finally:
+        generation_memo_end()

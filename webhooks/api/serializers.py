@@ -6,13 +6,14 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from portal.core.api.fields import ApiUrlField, DisplayField
+from portal.core.api.serializers import ModelSerializer
 from webhooks.choices import WebhookEvent
 from webhooks.models import Webhook, WebhookDelivery
 
 _EVENTS_HELP = "Event names: " + ", ".join(WebhookEvent.values)
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(ModelSerializer):
     """A webhook as the API shows it: never its secret. ``url`` is the webhook in this API; events are POSTed to
     ``payload_url`` (NetBox's names)."""
 
@@ -66,7 +67,7 @@ def delivery_display(delivery: WebhookDelivery) -> str:
 
 
 @extend_schema_serializer(component_name="WebhookDelivery")
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     """One event sent (or being sent) to one webhook, with the outcome of its last attempt."""
 
     url = ApiUrlField("api-webhook-delivery-detail")

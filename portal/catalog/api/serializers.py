@@ -20,10 +20,11 @@ from portal.catalog.models import (
 )
 from portal.cisco.client import MAX_IMAGES
 from portal.core.api.fields import ApiUrlField, DisplayField, ListedNameField
+from portal.core.api.serializers import ModelSerializer
 from portal.core.sanitise import plain_text
 
 
-class SoftwareTypeSerializer(serializers.ModelSerializer):
+class SoftwareTypeSerializer(ModelSerializer):
     """A software type of the upstream (IOS XE Software, ...); ``id`` is what ``?software_type=`` takes."""
 
     display = DisplayField(help_text="The software type's name")
@@ -33,7 +34,7 @@ class SoftwareTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "display", "type_id", "name"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     """A product (PID) of the catalog, with how many releases, standards and devices it has."""
 
     url = ApiUrlField("api-product-detail", lookup="pid")
@@ -66,7 +67,7 @@ class ImageExceptionSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="ReleaseImage")
-class ImageSerializer(serializers.ModelSerializer):
+class ImageSerializer(ModelSerializer):
     """An image of a release, with its checksums and what stands in its way."""
 
     url = ApiUrlField("api-image-detail")
@@ -122,7 +123,7 @@ class ImageListSerializer(ImageSerializer):
         fields = ["pid", "mdf_id", "release_id", "release_version", *ImageSerializer.Meta.fields]
 
 
-class StandardBriefSerializer(serializers.ModelSerializer):
+class StandardBriefSerializer(ModelSerializer):
     """A standard that names a release, in short."""
 
     url = ApiUrlField("api-standard-detail")
@@ -133,7 +134,7 @@ class StandardBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "display", "site", "role", "scope_text"]
 
 
-class ReleaseSerializer(serializers.ModelSerializer):
+class ReleaseSerializer(ModelSerializer):
     """A release (newest first in Cisco order in lists) with its images and the standards that name it."""
 
     url = ApiUrlField("api-release-detail")
@@ -189,7 +190,7 @@ class DeviceReleasePageSerializer(serializers.Serializer):
     catalog_note = serializers.CharField(help_text="The state in a sentence (an upstream error's code and message)")
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(ModelSerializer):
     """A standard release. Write ``release`` (id) and, for an image family's standard, ``family`` (its key, e.g.
     ``cat9k_iosxe``: every PID shipping those image files gets its release of that version); ``site`` and
     ``role`` narrow it. A second standard for the same scope is refused with 409 and the existing one's id."""
@@ -234,7 +235,7 @@ class StandardSerializer(serializers.ModelSerializer):
         validators = []  # the scope is checked by the service
 
 
-class ImageFamilySerializer(serializers.ModelSerializer):
+class ImageFamilySerializer(ModelSerializer):
     """An image family: the PIDs whose releases ship image files of one name stem, named as their series."""
 
     url = ApiUrlField("api-family-detail", lookup="key")
@@ -258,7 +259,7 @@ def recommendation_display(recommendation: Recommendation) -> str:
     return f"{recommendation.device.hostname}: {target or recommendation.get_reason_display()}"
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+class RecommendationSerializer(ModelSerializer):
     """A device's recommendation: target, reason in words, dashboard flags."""
 
     url = ApiUrlField("api-recommendation-detail")
@@ -323,7 +324,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="CatalogRefresh")
-class RefreshSerializer(serializers.ModelSerializer):
+class RefreshSerializer(ModelSerializer):
     """A catalog refresh and its progress; ``calls`` counts the queries the upstream answered."""
 
     url = ApiUrlField("api-refresh-detail")
@@ -354,7 +355,7 @@ class RefreshSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="CatalogRefreshFailedPair")
-class FailedPairSerializer(serializers.ModelSerializer):
+class FailedPairSerializer(ModelSerializer):
     """A pair whose query failed, with what the upstream answered (or the connection error), redacted."""
 
     display = DisplayField(help_text="PID and the release devices run")
@@ -413,7 +414,7 @@ class ImageStatusRequestSerializer(serializers.Serializer):
     image_names = serializers.ListField(child=serializers.CharField(max_length=255), min_length=1, max_length=50)
 
 
-class ImageStatusSerializer(serializers.ModelSerializer):
+class ImageStatusSerializer(ModelSerializer):
     """What the upstream said about an image name (deleted? deferred?)."""
 
     display = DisplayField(help_text="The image name")

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from portal.core.api.fields import ApiUrlField, DisplayField
+from portal.core.api.serializers import ModelSerializer
 from portal.inventory.choices import OsFamily
 from portal.inventory.models import Device
 from portal.inventory.services.devices import DeviceInvalid, device_input
@@ -95,7 +96,7 @@ def _input_field(spec: DeviceField) -> serializers.Field:
     return field
 
 
-class DeviceSerializer(serializers.ModelSerializer):
+class DeviceSerializer(ModelSerializer):
     """A device; ``tags`` are names; ``recommendation`` is read-only (null until computed). Input is checked by
     the rules every entry shares (CSV, form, show version, NetBox): problems come back by field."""
 
