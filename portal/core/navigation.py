@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class NavLink:
 
 
 _links: list[NavLink] = []
+# Each link's URL per (route name, script prefix, URLconf): reversed once, not twice a page (None: no such route).
+_urls: dict[tuple[str, str, str | None], str | None] = {}
 
 
 def register(link: NavLink) -> None:
@@ -35,15 +37,24 @@ def register(link: NavLink) -> None:
         _links.append(link)
 
 
+def _url(name: str) -> str | None:
+    key = (name, get_script_prefix(), get_urlconf())
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(name)
+        except NoReverseMatch:
+            _urls[key] = None
+    return _urls[key]
+
+
 def links_for(request: HttpRequest, section: str) -> list[dict]:
     """The links of one section that the user may see, with their badge counts."""
     rows = []
     for link in sorted(_links, key=lambda item: item.order):
         if link.section != section or not request.user.has_perm(link.permission):
             continue
-        try:
-            url = reverse(link.url_name)
-        except NoReverseMatch:
+        url = _url(link.url_name)
+        if url is None:
             continue
         badge = link.badge(request) if link.badge else 0
         rows.append({"label": link.label, "url": url, "badge": badge, "key": link.url_name.replace(":", "-")})
@@ -53,9 +64,6 @@ def links_for(request: HttpRequest, section: str) -> list[dict]:
 def home_url(request: HttpRequest) -> str | None:
     """The URL of the first ``home`` link the user may see, or None (a user with no role)."""
     for link in sorted(_links, key=lambda item: item.order):
-        if link.home and request.user.has_perm(link.permission):
-            try:
-                return reverse(link.url_name)
-            except NoReverseMatch:
-                continue
+        if link.home and request.user.has_perm(link.permission) and (url := _url(link.url_name)) is not None:
+            return url
     return None

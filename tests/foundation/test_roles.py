@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import set_script_prefix
 
 from portal.accounts.roles import ADMINISTRATORS, ENGINEERS, OFFICERS
 
@@ -199,3 +200,16 @@ def test_permission_changes_apply_at_the_next_request_though_permissions_are_cac
     engineer.is_superuser = True  # an administrator makes the user a superuser
     engineer.save()
     assert api.delete("/api/v1/devices/999999/").status_code == 404  # allowed now: only the device is missing
+
+
+def test_navigation_links_follow_the_script_prefix_depot_is_served_under(client, engineer):
+    """The links' URLs are kept once reversed, per prefix: Depot behind /depot/ links under /depot/."""
+    client.force_login(engineer)
+    assert 'href="/devices/"' in client.get("/devices/").content.decode()
+    set_script_prefix("/depot/")  # what the WSGI handler does for SCRIPT_NAME=/depot (the test client does not)
+    try:
+        under = client.get("/devices/").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/depot/devices/"' in under and 'href="/devices/"' not in under
+    assert 'href="/devices/"' in client.get("/devices/").content.decode()
