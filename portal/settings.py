@@ -436,8 +436,8 @@ REST_FRAMEWORK = {
         "portal.core.api.filters.StrictOrderingBackend",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.core.api.throttling.AnonRateThrottle",
+        "portal.core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("PORTAL_API_ANON_RATE", default="60/minute"),

@@ -5,6 +5,9 @@ table of ~200 response callbacks, which costs more than the round trip to a loca
 four or five times (session, generations, counts, throttles, the upstream banner). ``redis.Redis`` objects are
 safe to share between threads (each command takes a connection from the pool), so one per pool is enough.
 Settings choose this backend for ``redis://`` cache URLs.
+
+Also here: counting hits per time window in whichever cache is configured (:func:`window_count`), atomically and
+in one round trip on Redis; the API's throttles count with it.
 """
 
 from __future__ import annotations
@@ -37,3 +40,34 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def window_count(cache: Any, current: str, previous: str, timeout: int) -> tuple[int, int]:
+    """Count one hit under ``current`` (kept ``timeout`` seconds) and read the count under ``previous``: returns
+    (the count of ``current`` with this hit, the count of ``previous``).
+
+    On Redis one round trip and atomic (INCR, EXPIRE and GET in a pipeline): hits from every process are counted.
+    Other caches (the embedded database cache) read both and write the new count back."""
+    if isinstance(cache, RedisCache):
+        key, other = cache.make_and_validate_key(current), cache.make_and_validate_key(previous)
+        client = cache._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, timeout)
+        pipe.get(other)
+        counted, _, before = pipe.execute()
+        return int(counted), int(before or 0)
+    found = cache.get_many([current, previous])
+    counted = int(found.get(current, 0)) + 1
+    cache.set(current, counted, timeout)
+    return counted, int(found.get(previous, 0))
+
+
+def window_uncount(cache: Any, current: str, timeout: int) -> None:
+    """Take back one hit counted by :func:`window_count` (a request that was refused after all)."""
+    if isinstance(cache, RedisCache):
+        cache._cache.get_client(write=True).decr(cache.make_and_validate_key(current))
+        return
+    counted = cache.get(current)
+    if counted:
+        cache.set(current, int(counted) - 1, timeout)
