@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
 from portal.cisco.versionkey import release_sort_key
@@ -18,6 +20,12 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def tag_order(names: Iterable[str]) -> list[str]:
+    """A device's tag names in the one order every reader shows them: by code point, the same on every database
+    (PostgreSQL's collation may order them otherwise than SQLite)."""
+    return sorted(names)
 
 
 class Device(models.Model):
@@ -42,7 +50,7 @@ class Device(models.Model):
     netbox_id = models.PositiveIntegerField("NetBox id", null=True, blank=True, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # The tag names of a device read by a list (not a column): set by portal.inventory.selectors.tags_attach.
+    # The tag names of a device read by a list (not a column): portal.inventory.selectors.tag_names_subquery.
     tag_list: list[str]
 
     class Meta:
@@ -80,6 +88,6 @@ class Device(models.Model):
 
     @property
     def tag_names(self) -> list[str]:
-        """The tags' names in order: attached by the selectors (``tag_list``) when there, else one query."""
+        """The tags' names in order: read by the selectors (``tag_list``) when there, else one query."""
         names = getattr(self, "tag_list", None)
-        return list(self.tags.order_by("name").values_list("name", flat=True)) if names is None else names
+        return tag_order(self.tags.values_list("name", flat=True)) if names is None else names

@@ -2,56 +2,83 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Aggregate, F, Field, OuterRef, QuerySet, Subquery
 
 from portal.core.counts import CachedCount
-from portal.inventory.models import Device
+from portal.inventory.models import Device, tag_order
 from portal.inventory.services.fields import COLUMNS
 
 EXPORT_EXTRA = ("target_release", "target_image", "recommendation")
 
 
+class _JsonArray(Aggregate):
+    """The values of a group as one JSON array (in no particular order)."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="JSON_AGG", **extra)
+
+
+class _TagListField(Field):
+    """Tag names read as a JSON array (psycopg parses PostgreSQL's json, SQLite gives the text), in tag order;
+    a device without tags has no group, so NULL, so no tags."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str]:
+        return tag_order(json.loads(value) if isinstance(value, str) else value or [])
+
+
+def tag_names_subquery() -> Subquery:
+    """A device's tag names as one column of its row (``tag_list``, read through Device.tag_names): one index
+    lookup per row inside the rows' own query, instead of a second query (1.5 ms of a 50-row page through the
+    ORM) or Django's prefetch, which builds a Tag instance per link."""
+    names = (
+        Device.tags.through.objects.filter(device_id=OuterRef("pk"))  # type: ignore[misc]  # the stubs miss "names"
+        .order_by()
+        .values("device_id")
+        .annotate(names=_JsonArray("tag__name"))
+        .values("names")
+    )
+    return Subquery(names, output_field=_TagListField())
+
+
 def tags_attach(devices: Sequence[Device]) -> Sequence[Device]:
     """Each device's tag names as a plain list (``tag_list``, read through Device.tag_names), in one query of
-    (device, name) pairs. Django's prefetch of the many-to-many builds a Tag instance per link and a joined
-    queryset with its own bookkeeping: three times the time of the devices' query on a list page."""
+    (device, name) pairs: for rows read without :func:`tag_names_subquery` (the CSV export's stream)."""
     names: dict[int, list[str]] = {device.pk: [] for device in devices}
-    pairs = (
-        Device.tags.through.objects.filter(device_id__in=list(names))
-        .order_by("tag__name")
-        .values_list("device_id", "tag__name")
-    )
+    pairs = Device.tags.through.objects.filter(device_id__in=list(names)).values_list("device_id", "tag__name")
     for device_id, name in pairs:
         names[device_id].append(name)
     for device in devices:
-        device.tag_list = names[device.pk]
+        device.tag_list = tag_order(names[device.pk])
     return devices
 
 
 def device_list(queryset: QuerySet[Device] | None = None) -> QuerySet[Device]:
-    """Devices with their recommendation joined and its target's names as ``target_version`` and
-    ``target_image_name`` (tags: :func:`tags_attach` on the rows, or one query per device via Device.tag_names).
+    """Devices with their recommendation joined, its target's names as ``target_version`` and
+    ``target_image_name``, and the tag names as ``tag_list`` (read through Device.tag_names).
 
     The names, not the target's Release and Image rows: building those two model instances per device was half
     of a 50-row page's query time in Python (6.1 ms -> 2.3 ms on PostgreSQL at 100,000 devices)."""
     queryset = Device.objects.all() if queryset is None else queryset
-    return queryset.select_related("recommendation").annotate(
+    # A query's tag_list fills the attribute Device declares for it (the stubs see a clash).
+    return queryset.select_related("recommendation").annotate(  # type: ignore[no-redef]
         target_version=F("recommendation__target_release__version"),
         target_image_name=F("recommendation__target_image__name"),
+        tag_list=tag_names_subquery(),
     )
 
 
 def rows_in_order(ids: list[int], queryset: QuerySet[Device] | None = None) -> list[Device]:
     """The devices of ``ids`` (one page), with the list's joins and tags, in the order of ``ids``."""
     rows = {d.pk: d for d in device_list(queryset if queryset is not None else Device.objects.filter(pk__in=ids))}
-    devices = [rows[pk] for pk in ids if pk in rows]
-    tags_attach(devices)
-    return devices
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def device_page(
@@ -70,16 +97,18 @@ def device_page(
 
 def device_detail(pk: int) -> Device:
     """One device with its tags and recommendation rows (raises Device.DoesNotExist)."""
-    device = Device.objects.select_related(
-        "recommendation",
-        "recommendation__target_release",
-        "recommendation__target_image",
-        "recommendation__standard__product",
-        "recommendation__standard__family",
-        "recommendation__current",
-    ).get(pk=pk)
-    tags_attach([device])
-    return device
+    return (
+        Device.objects.annotate(tag_list=tag_names_subquery())  # type: ignore[no-redef]  # as in device_list
+        .select_related(
+            "recommendation",
+            "recommendation__target_release",
+            "recommendation__target_image",
+            "recommendation__standard__product",
+            "recommendation__standard__family",
+            "recommendation__current",
+        )
+        .get(pk=pk)
+    )
 
 
 def devices_csv_rows(queryset: QuerySet[Device]) -> Iterator[list[str]]:

@@ -204,3 +204,27 @@ def test_admin_form_applies_the_same_rules(client, administrator):
     assert client.post("/admin/inventory/device/add/", base).status_code == 302
     device = Device.objects.get()
     assert device.current_release == "17.9.4a" and hasattr(device, "recommendation")
+
+
+def test_tags_read_the_same_in_code_point_order_by_every_reader(client, api_as, engineer, fleet):
+    """The list page, the detail page, the API (list and detail), the model and the CSV export read a device's tags
+    in one order (code point: uppercase before lowercase, "a-z" before "ab"), and a device without tags has none."""
+    tagged, bare = Device.objects.get(hostname="ber-core-1"), Device.objects.get(hostname="ber-acc-1")
+    tagged.tags.clear()
+    bare.tags.clear()
+    for name in ["ab", "Zeta", "a-z", "core"]:
+        tagged.tags.create(name=name)
+    expected = ["Zeta", "a-z", "ab", "core"]
+    assert tagged.tag_names == expected and bare.tag_names == []
+
+    api = api_as(engineer)
+    rows = {d["hostname"]: d["tags"] for d in api.get("/api/v1/devices/?site=ber1").json()["results"]}
+    assert rows == {"ber-core-1": expected, "ber-acc-1": []}
+    assert api.get(f"/api/v1/devices/{tagged.pk}/").json()["tags"] == expected
+
+    client.force_login(engineer)
+    listed = {d.hostname: d.tag_names for d in client.get("/devices/?site=ber1").context["page"].object_list}
+    assert listed == {"ber-core-1": expected, "ber-acc-1": []}
+    assert client.get(f"/devices/{tagged.pk}/").context["device"].tag_names == expected
+    exported = list(csv.DictReader(io.StringIO(b"".join(client.get("/devices/export.csv").streaming_content).decode())))
+    assert {row["hostname"]: row["tags"] for row in exported}["ber-core-1"] == ";".join(expected)
