@@ -66,7 +66,8 @@ def window_count(cache: Any, current: str, previous: str, timeout: int) -> tuple
 def window_uncount(cache: Any, current: str, timeout: int) -> None:
     """Take back one hit counted by :func:`window_count` (a request that was refused after all)."""
     if isinstance(cache, RedisCache):
-        cache._cache.get_client(write=True).decr(cache.make_and_validate_key(current))
+        key = cache.make_and_validate_key(current)
+        cache._cache.get_client(key, write=True).decr(key)
         return
     counted = cache.get(current)
     if counted:

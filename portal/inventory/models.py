@@ -50,7 +50,7 @@ class Device(models.Model):
     netbox_id = models.PositiveIntegerField("NetBox id", null=True, blank=True, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # The tag names of a device read by a list (not a column): portal.inventory.selectors.tag_names_subquery.
+    # The tag names of a device read by a list (not a column): portal.inventory.selectors.with_tag_names.
     tag_list: list[str]
 
     class Meta:
